@@ -1,0 +1,33 @@
+/**
+ * The Pulumi-free planning core: spec in, exactly optimal plan out.
+ *
+ *   spec (core/spec)  ->  catalog (core/catalog)  ->  optimizer (core/optimizer)  ->  plan (core/plan)
+ */
+import { performance } from "node:perf_hooks";
+import type { Catalog } from "./catalog/offer";
+import type { WorkloadSpec } from "./spec/schema";
+import { validateSpec } from "./spec/load";
+import { optimizePlacement, type OptimizeSettings } from "./optimizer/optimize";
+import { buildPlan, type Plan } from "./plan/plan";
+
+export * from "./catalog/offer";
+export { resolveCatalog, type PriceOptions } from "./catalog/resolve";
+export { loadSnapshot } from "./catalog/snapshot";
+export { readCatalogFile, parseCatalogCsv, overrideCatalog } from "./catalog/csv";
+export { validateSpec, loadSpecFile } from "./spec/load";
+export type { WorkloadSpec, WorkloadSpecInput } from "./spec/schema";
+export { optimizePlacement, type Placement, type Allocation } from "./optimizer/optimize";
+export { buildPlan, specHash, planHash, placementSpec, type Plan, type PlanAllocation } from "./plan/plan";
+export { UserError, InfeasibleError, InternalError } from "./util/errors";
+
+/** Plans a validated spec on a catalog. */
+export async function planSpec(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Plan> {
+  const started = performance.now();
+  const placement = await optimizePlacement(spec, catalog, settings);
+  return buildPlan(spec, catalog, placement, performance.now() - started);
+}
+
+/** Validates raw spec input (component args, parsed YAML) and plans it. */
+export async function planWorkload(input: unknown, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Plan> {
+  return planSpec(validateSpec(input, catalog), catalog, settings);
+}

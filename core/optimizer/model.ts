@@ -1,0 +1,124 @@
+/**
+ * Step 3: the mixed-integer program, written as CPLEX LP text for HiGHS.
+ *
+ * Index j over placement options, p over providers, (p,r) over quota regions. Data: f_j replicas
+ * per instance, c_j $/instance-hour, v_j vCPUs per instance, R demanded replicas.
+ *
+ *   minimise    sum_j c_j n_j                                   (hourly cost; monthly = x730)
+ *   subject to  y_j - f_j n_j <= 0                 for all j     a replica needs a slot
+ *               sum_j y_j = R                                    place every demanded replica
+ *               sum_{j in p} y_j <= S_p            for all p     maxProviderShare, survivesProviderLoss
+ *               sum_{j spot} y_j <= S_spot                       maxSpotShare
+ *               sum_j c_j n_j <= B / 730                         maxMonthlyUsd
+ *               sum_{j in (p,r)} v_j n_j <= Q_pr   for all (p,r) quotas
+ *               sum_{j in p} y_j - u_p >= 0        for all p     minProviders: u_p = 1 only if p
+ *               sum_p u_p >= k                                   hosts a replica
+ *               n_j in {0..ceil(R/f_j)}, y_j in {0..R}, u_p in {0,1}
+ *
+ * n_j is the instance count, y_j the replicas placed on option j (an instance may hold fewer
+ * replicas than it fits; shares are shares of placed replicas). S_p = min(floor(maxProviderShare R),
+ * R - ceil(survivesProviderLoss R)), S_spot = floor(maxSpotShare R): integer right-hand sides
+ * computed here, so float products like 0.57 x 100 = 56.99999 cannot cost a replica.
+ *
+ * Constraints are data (`PlacementConstraints`): the infeasibility diagnosis rebuilds the model
+ * with one of them removed.
+ */
+import type { PlacementOption } from "./options";
+import type { WorkloadSpec } from "../spec/schema";
+
+export const HOURS_PER_MONTH = 730;
+
+export interface PlacementConstraints {
+  minProviders?: number;
+  maxProviderShare?: number;
+  survivesProviderLoss?: number;
+  maxSpotShare?: number;
+  maxMonthlyUsd?: number;
+  /** `provider/region` -> max vCPUs placed there. */
+  quotas: Record<string, number>;
+}
+
+export interface Model {
+  lp: string;
+  /** Column name of the instance count of option j is `n${j}`, of its placed replicas `y${j}`. */
+  options: readonly PlacementOption[];
+}
+
+/** The spec's constraints as model data. */
+export function constraintsOfSpec(spec: WorkloadSpec): PlacementConstraints {
+  const c = spec.constraints;
+  return {
+    minProviders: c.minProviders,
+    maxProviderShare: c.maxProviderShare,
+    survivesProviderLoss: c.survivesProviderLoss,
+    maxSpotShare: c.maxSpotShare,
+    maxMonthlyUsd: c.maxMonthlyUsd,
+    quotas: Object.fromEntries(Object.entries(c.quotas).map(([k, q]) => [k, q.vcpu])),
+  };
+}
+
+/** Integer tolerance when turning a share into a replica bound (0.57 x 100 must give 57). */
+const EPS = 1e-9;
+
+export function providerReplicaCap(replicas: number, c: PlacementConstraints): number {
+  let cap = replicas;
+  if (c.maxProviderShare !== undefined) cap = Math.min(cap, Math.floor(c.maxProviderShare * replicas + EPS));
+  if (c.survivesProviderLoss !== undefined) cap = Math.min(cap, replicas - Math.ceil(c.survivesProviderLoss * replicas - EPS));
+  return cap;
+}
+
+export function spotReplicaCap(replicas: number, c: PlacementConstraints): number {
+  return Math.floor((c.maxSpotShare ?? 0) * replicas + EPS);
+}
+
+export function buildModel(options: readonly PlacementOption[], replicas: number, c: PlacementConstraints): Model {
+  const lines: string[] = [];
+  const providers = [...new Set(options.map((o) => o.offer.provider))].sort();
+  const byProvider = (p: string) => options.flatMap((o, j) => (o.offer.provider === p ? [j] : []));
+  const costTerms = terms(options.map((o, j) => [o.hourlyUsd, `n${j}`]));
+
+  lines.push("Minimize");
+  lines.push(` obj: ${costTerms}`);
+  lines.push("Subject To");
+  options.forEach((o, j) => lines.push(` fit${j}: y${j} - ${o.fit} n${j} <= 0`));
+  lines.push(` demand: ${terms(options.map((_, j) => [1, `y${j}`]))} = ${replicas}`);
+
+  const cap = providerReplicaCap(replicas, c);
+  if (cap < replicas) {
+    providers.forEach((p, i) => lines.push(` share${i}: ${terms(byProvider(p).map((j) => [1, `y${j}`]))} <= ${cap}`));
+  }
+  const spot = options.flatMap((o, j) => (o.lifecycle === "spot" ? [j] : []));
+  if (spot.length > 0) lines.push(` spot: ${terms(spot.map((j) => [1, `y${j}`]))} <= ${spotReplicaCap(replicas, c)}`);
+  if (c.maxMonthlyUsd !== undefined) lines.push(` budget: ${costTerms} <= ${c.maxMonthlyUsd / HOURS_PER_MONTH}`);
+  Object.keys(c.quotas)
+    .sort()
+    .forEach((key, i) => {
+      const inRegion = options.flatMap((o, j) => (`${o.offer.provider}/${o.offer.region}` === key ? [j] : []));
+      if (inRegion.length > 0) lines.push(` quota${i}: ${terms(inRegion.map((j) => [options[j]!.offer.vcpu, `n${j}`]))} <= ${c.quotas[key]}`);
+    });
+  const useProviderBinaries = (c.minProviders ?? 1) > 1;
+  if (useProviderBinaries) {
+    providers.forEach((p, i) => lines.push(` used${i}: ${terms(byProvider(p).map((j) => [1, `y${j}`]))} - u${i} >= 0`));
+    lines.push(` minproviders: ${terms(providers.map((_, i) => [1, `u${i}`]))} >= ${c.minProviders}`);
+  }
+
+  lines.push("Bounds");
+  options.forEach((o, j) => {
+    lines.push(` 0 <= n${j} <= ${Math.ceil(replicas / o.fit)}`);
+    lines.push(` 0 <= y${j} <= ${replicas}`);
+  });
+  lines.push("General");
+  lines.push(` ${options.map((_, j) => `n${j} y${j}`).join(" ")}`);
+  if (useProviderBinaries) {
+    lines.push("Binary");
+    lines.push(` ${providers.map((_, i) => `u${i}`).join(" ")}`);
+  }
+  lines.push("End");
+  return { lp: lines.join("\n"), options };
+}
+
+/** `a x + b y ...` with coefficients printed exactly (shortest round-trip form). */
+function terms(pairs: ReadonlyArray<readonly [number, string]>): string {
+  if (pairs.length === 0) throw new Error("internal: empty linear expression in the placement model");
+  return pairs.map(([k, v], i) => `${i === 0 ? "" : "+ "}${k} ${v}`).join(" ");
+}

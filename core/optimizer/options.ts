@@ -1,0 +1,87 @@
+/**
+ * Step 1 of planning: the placement options. An option is one (provider, region, instance type,
+ * lifecycle) that may host the workload, with how many replicas one instance holds (`fit`) and
+ * what one instance costs after the spec's discount.
+ *
+ * fit = min(floor(vcpu / cpu), floor(memoryGiB / memoryGiB per replica), floor(gpus / gpus per
+ * replica) when the workload uses GPUs), capped by instance.maxReplicasPerInstance. Types with
+ * fit < 1 are not eligible. Every reason an offer is dropped is counted, so that "nothing is
+ * eligible" can say which filter emptied the list.
+ */
+import picomatch from "picomatch";
+import type { InstanceOffer, Lifecycle } from "../catalog/offer";
+import type { WorkloadSpec } from "../spec/schema";
+
+export interface PlacementOption {
+  offer: InstanceOffer;
+  lifecycle: Lifecycle;
+  /** Replicas one instance hosts. */
+  fit: number;
+  /** $/instance-hour after the provider's discount. */
+  hourlyUsd: number;
+}
+
+/** Why offers in the allowed regions were not eligible, by filter (spec path -> count). */
+export type Exclusions = Map<string, number>;
+
+/** Replicas one instance of `offer` hosts for this demand (0 = does not fit). */
+export function replicaFit(offer: Pick<InstanceOffer, "vcpu" | "memoryGiB" | "gpus">, spec: Pick<WorkloadSpec, "demand" | "instance">): number {
+  const { cpu, memoryGiB, gpus } = spec.demand;
+  // The epsilon absorbs float noise (e.g. 15.999999 GiB reported for 16), never a real shortfall.
+  let fit = Math.min(Math.floor(offer.vcpu / cpu + 1e-9), Math.floor(offer.memoryGiB / memoryGiB + 1e-9));
+  if (gpus > 0) fit = Math.min(fit, Math.floor(offer.gpus / gpus + 1e-9));
+  const cap = spec.instance.maxReplicasPerInstance;
+  return Math.max(0, cap === null ? fit : Math.min(fit, cap));
+}
+
+/** Round to 1e-10 $/h: removes float noise of the discount product, far below any real price step. */
+export function roundPrice(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
+}
+
+export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOffer[]): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number } {
+  const { instance, demand, constraints } = spec;
+  const allowSpot = (constraints.maxSpotShare ?? 0) > 0;
+  const allow = instance.families.allow.length > 0 ? picomatch(instance.families.allow) : undefined;
+  const deny = instance.families.deny.length > 0 ? picomatch(instance.families.deny) : undefined;
+  const regionFilter = new Map(
+    Object.entries(spec.providers).map(([name, p]) => [name, p.regions ? new Set(p.regions) : undefined] as const),
+  );
+  const exclusions: Exclusions = new Map();
+  const exclude = (why: string) => exclusions.set(why, (exclusions.get(why) ?? 0) + 1);
+
+  const options: PlacementOption[] = [];
+  let offersConsidered = 0;
+  for (const offer of offers) {
+    if (!regionFilter.has(offer.provider)) continue;
+    const regions = regionFilter.get(offer.provider);
+    if (regions && !regions.has(offer.region)) continue;
+    offersConsidered++;
+
+    if (instance.arch !== "any" && offer.arch !== instance.arch) { exclude("instance.arch"); continue; }
+    if (instance.minVcpu !== undefined && offer.vcpu < instance.minVcpu) { exclude("instance.minVcpu"); continue; }
+    if (instance.maxVcpu !== undefined && offer.vcpu > instance.maxVcpu) { exclude("instance.maxVcpu"); continue; }
+    if (offer.burstable && !instance.allowBurstable) { exclude("instance.allowBurstable"); continue; }
+    if (demand.gpus > 0 && instance.gpuType !== null && offer.gpuType !== instance.gpuType) { exclude("instance.gpuType"); continue; }
+    if (allow && !allow(offer.instanceType)) { exclude("instance.families.allow"); continue; }
+    if (deny && deny(offer.instanceType)) { exclude("instance.families.deny"); continue; }
+    const fit = replicaFit(offer, spec);
+    if (fit < 1) { exclude(fitLimit(offer, spec)); continue; }
+
+    const keep = 1 - spec.providers[offer.provider]!.discount;
+    options.push({ offer, lifecycle: "on-demand", fit, hourlyUsd: roundPrice(offer.onDemandHourlyUsd * keep) });
+    if (allowSpot && offer.spotHourlyUsd !== null) {
+      options.push({ offer, lifecycle: "spot", fit, hourlyUsd: roundPrice(offer.spotHourlyUsd * keep) });
+    }
+  }
+  return { options, exclusions, offersConsidered };
+}
+
+/** Which per-replica demand an offer is too small for (the first that bites). */
+function fitLimit(offer: InstanceOffer, spec: WorkloadSpec): string {
+  const { cpu, memoryGiB, gpus } = spec.demand;
+  if (offer.vcpu < cpu) return "demand.cpu";
+  if (offer.memoryGiB + 1e-9 < memoryGiB) return "demand.memoryGiB";
+  if (gpus > 0 && offer.gpus < gpus) return "demand.gpus";
+  return "instance.maxReplicasPerInstance";
+}

@@ -1,0 +1,86 @@
+/**
+ * Step 2: exact reduction. Option `a` is useless when another option `b` of the same provider and
+ * lifecycle hosts at least as many replicas for no more money: any plan using `a` becomes a plan at
+ * most as costly by swapping each `a` instance for a `b` instance, and every constraint still holds
+ * because every constraint reads replicas per provider and lifecycle, or cost. The one exception is
+ * a vCPU quota, which reads (provider, region) and vCPUs: options in a region with a quota form
+ * their own group and `b` must also use no more vCPUs.
+ *
+ * What remains per group is a Pareto frontier over (fit up, price down), a handful of options out
+ * of tens of thousands. Among exact ties the first in a fixed order is kept (fewer vCPUs, then less
+ * memory, then region and type name), so the result never depends on catalog row order.
+ */
+import { cmp } from "../catalog/offer";
+import type { PlacementOption } from "./options";
+
+export function reduceOptions(options: readonly PlacementOption[], quotaRegions: ReadonlySet<string>): PlacementOption[] {
+  const kept: PlacementOption[] = [];
+  for (const [key, group] of groupOptions(options, quotaRegions, (o) => o)) {
+    kept.push(...paretoFrontier(group, isRegionalGroup(key)));
+  }
+  return kept.sort(compareOptions);
+}
+
+/**
+ * Options that are interchangeable for every constraint: same provider and lifecycle, and same
+ * region when that region has a vCPU quota. Map key: `provider|lifecycle|region-or-*`.
+ */
+export function groupOptions<T>(items: readonly T[], quotaRegions: ReadonlySet<string>, optionOf: (item: T) => PlacementOption): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const option = optionOf(item);
+    const regional = quotaRegions.has(`${option.offer.provider}/${option.offer.region}`);
+    const key = `${option.offer.provider}|${option.lifecycle}|${regional ? option.offer.region : "*"}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(item);
+  }
+  return groups;
+}
+
+export function isRegionalGroup(key: string): boolean {
+  return !key.endsWith("|*");
+}
+
+function paretoFrontier(group: PlacementOption[], vcpuMatters: boolean): PlacementOption[] {
+  // Without vCPUs in play only the best option per fit can survive: pick it in one pass (groups
+  // hold tens of thousands of options), then sweep fits from large to small.
+  const candidates = vcpuMatters ? group : [...bestPerFit(group).values()];
+  // Cheapest first; at equal price the larger fit first, so a dominator is always seen before the
+  // options it dominates.
+  const sorted = candidates.sort((a, b) => a.hourlyUsd - b.hourlyUsd || b.fit - a.fit || preferred(a, b));
+  const frontier: PlacementOption[] = [];
+  for (const candidate of sorted) {
+    const dominated = frontier.some(
+      (k) => k.fit >= candidate.fit && k.hourlyUsd <= candidate.hourlyUsd && (!vcpuMatters || k.offer.vcpu <= candidate.offer.vcpu),
+    );
+    if (!dominated) frontier.push(candidate);
+  }
+  return frontier;
+}
+
+function bestPerFit(group: readonly PlacementOption[]): Map<number, PlacementOption> {
+  const best = new Map<number, PlacementOption>();
+  for (const option of group) {
+    const current = best.get(option.fit);
+    if (!current || option.hourlyUsd < current.hourlyUsd || (option.hourlyUsd === current.hourlyUsd && preferred(option, current) < 0)) {
+      best.set(option.fit, option);
+    }
+  }
+  return best;
+}
+
+/** Among exact ties: fewer vCPUs, then less memory, then the canonical order. */
+function preferred(a: PlacementOption, b: PlacementOption): number {
+  return a.offer.vcpu - b.offer.vcpu || a.offer.memoryGiB - b.offer.memoryGiB || compareOptions(a, b);
+}
+
+/** The canonical option order: the order of plan allocations (provider, region, type, lifecycle). */
+export function compareOptions(a: PlacementOption, b: PlacementOption): number {
+  return (
+    cmp(a.offer.provider, b.offer.provider) ||
+    cmp(a.offer.region, b.offer.region) ||
+    cmp(a.offer.instanceType, b.offer.instanceType) ||
+    cmp(a.lifecycle, b.lifecycle)
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * Human renderings of a plan: a terminal table and pull-request markdown. JSON is the plan itself.
+ * Renderers are pure (the clock is passed in) so that golden-file tests pin their output.
+ */
+import Table from "cli-table3";
+import type { Plan } from "./plan";
+
+export const FORMATS = ["table", "json", "markdown"] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+export function renderPlan(plan: Plan, format: OutputFormat, now: Date = new Date()): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(plan, null, 2)}\n`;
+    case "markdown":
+      return renderMarkdown(plan, now);
+    case "table":
+      return renderTable(plan, now);
+  }
+}
+
+export function usd(amount: number, decimals = 2): string {
+  return `$${amount.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`;
+}
+
+function headline(plan: Plan): string {
+  const d = plan.demand;
+  const instances = plan.allocations.reduce((sum, a) => sum + a.count, 0);
+  const each = `${d.cpu} vCPU, ${d.memoryGiB} GiB${d.gpus > 0 ? `, ${d.gpus} GPU` : ""} each`;
+  return `${plan.workload}: ${d.replicas} replicas (${each}) on ${instances} instance${instances === 1 ? "" : "s"}, ${usd(plan.totals.monthlyUsd)}/month`;
+}
+
+/** Replicas placed per provider, as "aws 50% (24)". */
+export function providerShares(plan: Plan): string[] {
+  const byProvider = new Map<string, number>();
+  for (const a of plan.allocations) byProvider.set(a.provider, (byProvider.get(a.provider) ?? 0) + a.replicas);
+  const total = plan.totals.replicas;
+  return [...byProvider.entries()].map(([p, n]) => `${p} ${Math.round((n / total) * 1000) / 10}% (${n})`);
+}
+
+/** Whole months between a YYYY-MM[-DD] date and now. */
+export function ageInMonths(asOf: string, now: Date): number {
+  const [y = 0, m = 1, d = 1] = asOf.split("-").map(Number);
+  const months = (now.getUTCFullYear() - y) * 12 + (now.getUTCMonth() + 1 - m) - (now.getUTCDate() < d ? 1 : 0);
+  return Math.max(0, months);
+}
+
+function priceLines(plan: Plan, now: Date): string[] {
+  return Object.entries(plan.prices).map(([p, { source, asOf }]) => {
+    const months = ageInMonths(asOf, now);
+    return `${p}: ${source} prices as of ${asOf} (${months === 0 ? "under a month old" : `${months} month${months === 1 ? "" : "s"} old`})`;
+  });
+}
+
+function allocationRows(plan: Plan): string[][] {
+  return plan.allocations.map((a) => [
+    a.provider,
+    a.region,
+    a.instanceType,
+    a.lifecycle,
+    String(a.count),
+    `${a.replicas}/${a.count * a.replicasPerInstance}`,
+    `${a.vcpu} / ${a.memoryGiB}${a.gpus > 0 ? ` / ${a.gpus}` : ""}`,
+    usd(a.hourlyUsd, 4),
+    usd(a.count * a.hourlyUsd * 730),
+  ]);
+}
+
+const HEADINGS = ["provider", "region", "instance type", "lifecycle", "count", "replicas", "vCPU / GiB", "$/h each", "$/month"];
+
+function renderTable(plan: Plan, now: Date): string {
+  const table = new Table({
+    head: HEADINGS,
+    style: { head: [], border: [], compact: true },
+    colAligns: ["left", "left", "left", "left", "right", "right", "right", "right", "right"],
+  });
+  table.push(...allocationRows(plan));
+  const instances = plan.allocations.reduce((sum, a) => sum + a.count, 0);
+  table.push(["total", "", "", "", String(instances), String(plan.totals.replicas), `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, usd(plan.totals.hourlyUsd, 4), usd(plan.totals.monthlyUsd)]);
+  return [
+    headline(plan),
+    table.toString(),
+    `share by provider: ${providerShares(plan).join(", ")}`,
+    `prices: ${priceLines(plan, now).join("; ")}`,
+    `solver: ${plan.solver.status}, gap ${plan.solver.gap}, ${plan.solver.ms} ms · spec ${plan.specHash.slice(0, 19)}`,
+    "",
+  ].join("\n");
+}
+
+function renderMarkdown(plan: Plan, now: Date): string {
+  const align = ["---", "---", "---", "---", "--:", "--:", "--:", "--:", "--:"];
+  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const instances = plan.allocations.reduce((sum, a) => sum + a.count, 0);
+  return [
+    `### ${plan.workload}: ${usd(plan.totals.monthlyUsd)}/month`,
+    "",
+    `${headline(plan)}. Share by provider: ${providerShares(plan).join(", ")}.`,
+    "",
+    row(HEADINGS),
+    row(align),
+    ...allocationRows(plan).map(row),
+    row(["**total**", "", "", "", `**${instances}**`, `**${plan.totals.replicas}**`, `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, usd(plan.totals.hourlyUsd, 4), `**${usd(plan.totals.monthlyUsd)}**`]),
+    "",
+    "<details><summary>Prices and solver</summary>",
+    "",
+    ...priceLines(plan, now).map((l) => `- ${l}`),
+    `- solver: ${plan.solver.status} (gap ${plan.solver.gap}) in ${plan.solver.ms} ms`,
+    `- spec hash: \`${plan.specHash}\``,
+    "",
+    "</details>",
+    "",
+  ].join("\n");
+}

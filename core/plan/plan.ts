@@ -1,0 +1,109 @@
+/**
+ * The plan: the reviewable artefact (DESIGN.md "Plan"). Built from a placement as a plain value;
+ * `specHash` and `planHash` identify what it was computed for and what it decided.
+ *
+ * Only `solver.ms` depends on timing, and it is left out of every hash.
+ */
+import type { Catalog, Lifecycle, PriceSourceKind } from "../catalog/offer";
+import type { WorkloadSpec } from "../spec/schema";
+import { regionsByProvider } from "../catalog/query";
+import { contentHash } from "../util/hash";
+import { HOURS_PER_MONTH } from "../optimizer/model";
+import type { Placement } from "../optimizer/optimize";
+
+export interface PlanAllocation {
+  provider: string;
+  region: string;
+  instanceType: string;
+  lifecycle: Lifecycle;
+  count: number;
+  /** Replicas one instance can host (its fit). */
+  replicasPerInstance: number;
+  /** Replicas placed on this allocation (<= count x replicasPerInstance); shares are of these. */
+  replicas: number;
+  vcpu: number;
+  memoryGiB: number;
+  gpus: number;
+  /** $/hour per instance, after discount. */
+  hourlyUsd: number;
+}
+
+export interface Plan {
+  workload: string;
+  specHash: string;
+  demand: { replicas: number; cpu: number; memoryGiB: number; gpus: number; source: "static" | "metrics" };
+  prices: Record<string, { source: PriceSourceKind; asOf: string }>;
+  allocations: PlanAllocation[];
+  totals: { replicas: number; vcpu: number; memoryGiB: number; hourlyUsd: number; monthlyUsd: number };
+  solver: { status: "optimal" | "time-limit"; gap: number; ms: number };
+}
+
+/** The spec fields that decide a placement; `scaling` only shapes autoscalers, so it is left out. */
+export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling"> {
+  const { scaling: _scaling, ...rest } = spec;
+  return rest;
+}
+
+export function specHash(spec: WorkloadSpec): string {
+  return contentHash("multicloud-spec", 1, placementSpec(spec));
+}
+
+/** Hash of what a plan decided (allocations and prices' provenance), independent of timing. */
+export function planHash(plan: Plan): string {
+  const { solver: _solver, ...decided } = plan;
+  return contentHash("multicloud-plan", 1, decided);
+}
+
+export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Placement, ms: number): Plan {
+  const allocations: PlanAllocation[] = placement.allocations.map(({ option, count, replicas }) => ({
+    provider: option.offer.provider,
+    region: option.offer.region,
+    instanceType: option.offer.instanceType,
+    lifecycle: option.lifecycle,
+    count,
+    replicasPerInstance: option.fit,
+    replicas,
+    vcpu: option.offer.vcpu,
+    memoryGiB: option.offer.memoryGiB,
+    gpus: option.offer.gpus,
+    hourlyUsd: round(option.hourlyUsd, 8),
+  }));
+  const hourly = allocations.reduce((sum, a) => sum + a.count * a.hourlyUsd, 0);
+  return {
+    workload: spec.name,
+    specHash: specHash(spec),
+    demand: { replicas: spec.demand.replicas, cpu: spec.demand.cpu, memoryGiB: spec.demand.memoryGiB, gpus: spec.demand.gpus, source: "static" },
+    prices: priceProvenance(spec, catalog),
+    allocations,
+    totals: {
+      replicas: allocations.reduce((sum, a) => sum + a.replicas, 0),
+      vcpu: allocations.reduce((sum, a) => sum + a.count * a.vcpu, 0),
+      memoryGiB: round(allocations.reduce((sum, a) => sum + a.count * a.memoryGiB, 0), 3),
+      hourlyUsd: round(hourly, 6),
+      monthlyUsd: round(hourly * HOURS_PER_MONTH, 2),
+    },
+    solver: { status: placement.status, gap: placement.gap, ms: Math.round(ms) },
+  };
+}
+
+/**
+ * Per provider in the spec: where its prices came from and how old they are. The as-of date is the
+ * oldest among the regions the spec allows, so a plan never looks fresher than its oldest price.
+ */
+function priceProvenance(spec: WorkloadSpec, catalog: Catalog): Plan["prices"] {
+  const out: Plan["prices"] = {};
+  const known = regionsByProvider(catalog);
+  for (const provider of Object.keys(spec.providers).sort()) {
+    const p = catalog.provenance[provider];
+    if (!p) continue;
+    const regions = spec.providers[provider]!.regions ?? [...(known.get(provider) ?? [])];
+    const dates = regions.map((r) => p.regionAsOf?.[r] ?? p.asOf);
+    out[provider] = { source: p.source, asOf: dates.length > 0 ? dates.sort()[0]! : p.asOf };
+  }
+  return out;
+}
+
+function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,81 @@
+/**
+ * Reading and validating workload specs. Validation is collected, not thrown one at a time: every
+ * problem in a spec is reported at once, each prefixed with its field path (and, for files, its
+ * line), then thrown as one UserError.
+ */
+import * as fs from "node:fs";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq } from "yaml";
+import { workloadSpecSchema, type WorkloadSpec } from "./schema";
+import { describeIssues, formatPath, type IssuePath, type SpecProblem } from "./issues";
+import { checkSpecAgainstCatalog } from "./semantic";
+import type { Catalog } from "../catalog/offer";
+import { UserError } from "../util/errors";
+
+/** Maps a field path to "file:line" for messages; absent for in-memory specs. */
+export type Locator = (path: IssuePath) => string | undefined;
+
+/**
+ * Validates a spec object (component args or a parsed file) against the schema and the catalog.
+ * Throws a UserError naming every problem; returns the normalised spec.
+ */
+export function validateSpec(input: unknown, catalog: Catalog, locate?: Locator): WorkloadSpec {
+  const parsed = workloadSpecSchema.safeParse(input);
+  const spec = parsed.success ? (parsed.data as WorkloadSpec) : undefined;
+  const problems: SpecProblem[] = spec
+    ? checkSpecAgainstCatalog(spec, catalog)
+    : describeIssues(workloadSpecSchema, input, parsed.error!.issues);
+  if (problems.length > 0 || !spec) throw specError(problems, locate);
+  return spec;
+}
+
+export function specError(problems: readonly SpecProblem[], locate?: Locator): UserError {
+  const lines = problems.map((p) => {
+    const where = locate?.(p.path);
+    return `${where ? `${where}: ` : ""}${formatPath(p.path)}: ${p.message}`;
+  });
+  const head = lines.length === 1 ? `invalid workload spec: ${lines[0]}` : `invalid workload spec (${lines.length} problems):\n  ${lines.join("\n  ")}`;
+  return new UserError(head, lines);
+}
+
+/** Reads a YAML or JSON spec file: a missing file, a syntax error or an invalid field is a UserError. */
+export function loadSpecFile(file: string, catalog: Catalog): WorkloadSpec {
+  const { data, locate } = readYamlFile(file, "spec");
+  return validateSpec(data, catalog, locate);
+}
+
+/** Parses a YAML (or JSON) file, with a locator from field paths to `file:line`. */
+export function readYamlFile(file: string, what: string): { data: unknown; locate: Locator } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(code === "ENOENT" ? `${what} file not found: ${file}` : `cannot read ${what} file ${file}: ${(err as Error).message}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const lines = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return `${file}:${pos.line}:${pos.col}: YAML syntax error: ${e.message.split("\n")[0]}`;
+    });
+    throw new UserError(lines.join("\n"), lines);
+  }
+  const lineOf = (offset: number) => `${file}:${lineCounter.linePos(offset).line}`;
+  const locate: Locator = (path) => {
+    // The line of the field's key when it exists, else of the nearest enclosing field.
+    for (let depth = path.length; depth > 0; depth--) {
+      const parent = doc.getIn(path.slice(0, depth - 1) as unknown[], true);
+      const key = path[depth - 1];
+      if (isMap(parent)) {
+        const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+        if (pair && isNode(pair.key) && pair.key.range) return lineOf(pair.key.range[0]);
+      } else if (isSeq(parent) && typeof key === "number") {
+        const item = parent.items[key];
+        if (isNode(item) && item.range) return lineOf(item.range[0]);
+      }
+    }
+    return file;
+  };
+  return { data: doc.toJS(), locate };
+}

@@ -1,0 +1,77 @@
+/**
+ * Checks a schema-valid spec against the rules the schema cannot express: cross-field rules and
+ * names that must exist in the price catalog (regions, quota keys). Returns problems; never throws.
+ */
+import picomatch from "picomatch";
+import type { WorkloadSpec } from "./schema";
+import type { SpecProblem } from "./issues";
+import type { Catalog } from "../catalog/offer";
+import { didYouMean } from "../util/errors";
+import { regionsByProvider } from "../catalog/query";
+
+export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const { instance, demand, constraints } = spec;
+  const providerNames = Object.keys(spec.providers);
+  const known = regionsByProvider(catalog);
+
+  if (providerNames.length === 0) {
+    problems.push({ path: ["providers"], message: "expected at least one provider (aws, azure or gcp)" });
+  }
+  if (instance.minVcpu !== undefined && instance.maxVcpu !== undefined && instance.minVcpu > instance.maxVcpu) {
+    problems.push({ path: ["instance", "minVcpu"], message: `must not exceed instance.maxVcpu (${instance.maxVcpu}), got ${instance.minVcpu}` });
+  }
+  if (instance.gpuType !== null && demand.gpus === 0) {
+    problems.push({ path: ["instance", "gpuType"], message: "is only meaningful when demand.gpus > 0: set demand.gpus or remove gpuType" });
+  }
+  if (constraints.minProviders !== undefined && constraints.minProviders > providerNames.length) {
+    problems.push({
+      path: ["constraints", "minProviders"],
+      message: `asks for ${constraints.minProviders} providers but only ${providerNames.length} ${providerNames.length === 1 ? "is" : "are"} listed under providers (${providerNames.join(", ")})`,
+    });
+  }
+  for (const list of ["allow", "deny"] as const) {
+    instance.families[list].forEach((glob, i) => {
+      try {
+        picomatch.makeRe(glob);
+      } catch {
+        problems.push({ path: ["instance", "families", list, i], message: `not a valid glob pattern: ${JSON.stringify(glob)}` });
+      }
+    });
+  }
+
+  for (const provider of providerNames) {
+    const regions = spec.providers[provider]!.regions;
+    const available = known.get(provider);
+    if (!available) {
+      problems.push({ path: ["providers", provider], message: `the price catalog has no offers for ${provider}` });
+      continue;
+    }
+    regions?.forEach((region, i) => {
+      if (!available.has(region)) {
+        problems.push({
+          path: ["providers", provider, "regions", i],
+          message: `unknown ${provider} region "${region}"${didYouMean(region, [...available])}`,
+        });
+      }
+    });
+    if (regions && new Set(regions).size !== regions.length) {
+      problems.push({ path: ["providers", provider, "regions"], message: "lists a region more than once" });
+    }
+  }
+
+  for (const key of Object.keys(constraints.quotas)) {
+    const [provider = "", region = ""] = key.split("/");
+    const path = ["constraints", "quotas", key];
+    const settings = spec.providers[provider];
+    if (!settings) {
+      problems.push({ path, message: `names provider "${provider}", which is not under providers (${providerNames.join(", ")})` });
+      continue;
+    }
+    const allowed = settings.regions ?? [...(known.get(provider) ?? [])];
+    if (!allowed.includes(region)) {
+      problems.push({ path, message: `names region "${region}", which is not a region this spec allows for ${provider}${didYouMean(region, allowed)}` });
+    }
+  }
+  return problems;
+}

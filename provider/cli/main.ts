@@ -1,0 +1,70 @@
+/**
+ * The `multicloud` CLI. This file only parses arguments and dispatches to one function per
+ * command; commands return an exit code. The one top-level catch is here: user errors print one
+ * clear message (no stack trace) and exit 1; anything else is a bug and says so.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { UserError } from "../../core/util/errors";
+import { FORMATS } from "../../core/plan/format";
+import { planCommand } from "./plan";
+import { readFileSync } from "node:fs";
+import { packagePath } from "../../core/util/package-root";
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function program(io: Io, setCode: (code: number) => void): Command {
+  const root = new Command("multicloud")
+    .description("Place compute across AWS, Azure and GCP at the lowest cost that meets your constraints.")
+    .version((JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run with --help for usage)");
+
+  root
+    .command("plan")
+    .description("compute the exactly optimal placement for a workload spec")
+    .argument("<spec>", "workload spec file (YAML or JSON)")
+    .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
+    .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
+    .option("--out <file>", "write the output to a file instead of stdout")
+    .action(async (spec: string, options) => {
+      setCode(await planCommand(spec, { ...options, offline: Boolean(options.offline) || process.env.MULTICLOUD_OFFLINE === "1" }, io));
+    });
+  return root;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  try {
+    await program(io, (c) => (code = c)).parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its message; help and version are successes.
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help" ? 0 : 1;
+    }
+    if (err instanceof UserError) {
+      io.stderr(`error: ${err.message}\n`);
+      return 1;
+    }
+    const detail = process.env.MULTICLOUD_DEBUG ? `\n${(err as Error).stack}` : " (set MULTICLOUD_DEBUG=1 for a stack trace)";
+    io.stderr(`internal error: ${(err as Error).message ?? String(err)}${detail}\nThis is a bug in pulumi-multicloud; please report it with the command you ran.\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

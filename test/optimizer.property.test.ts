@@ -1,0 +1,195 @@
+/**
+ * The optimizer against brute force on small random instances (fast-check): every plan satisfies
+ * every constraint, and costs exactly the brute-force optimum; infeasible exactly when brute force
+ * finds nothing.
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { planWorkload, InfeasibleError, type Plan } from "../core";
+import { catalogOf, offer } from "./helpers/catalog";
+import type { InstanceOffer } from "../core/catalog/offer";
+
+const PROVIDERS = ["aws", "azure", "gcp"] as const;
+const REGIONS = ["r1", "r2"];
+
+interface Scenario {
+  offers: InstanceOffer[];
+  replicas: number;
+  cpu: number;
+  memoryGiB: number;
+  constraints: Record<string, unknown>;
+  discount: number;
+}
+
+const offerArb = fc.record({
+  provider: fc.constantFrom(...PROVIDERS),
+  region: fc.constantFrom(...REGIONS),
+  vcpu: fc.constantFrom(1, 2, 4, 8),
+  memoryGiB: fc.constantFrom(2, 4, 8, 16, 32),
+  price: fc.integer({ min: 1, max: 400 }).map((c) => c / 100),
+  spot: fc.option(fc.integer({ min: 1, max: 200 }).map((c) => c / 100), { nil: null }),
+});
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc
+  .record({
+    raw: fc.array(offerArb, { minLength: 1, maxLength: 5 }),
+    replicas: fc.integer({ min: 1, max: 7 }),
+    cpu: fc.constantFrom(1, 2),
+    memoryGiB: fc.constantFrom(2, 4),
+    minProviders: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    maxProviderShare: fc.option(fc.constantFrom(0.34, 0.5, 0.6, 0.75, 1), { nil: undefined }),
+    survivesProviderLoss: fc.option(fc.constantFrom(0, 0.25, 0.5), { nil: undefined }),
+    maxSpotShare: fc.option(fc.constantFrom(0, 0.3, 0.5, 1), { nil: undefined }),
+    maxMonthlyUsd: fc.option(fc.integer({ min: 100, max: 3000 }), { nil: undefined }),
+    quota: fc.option(fc.record({ provider: fc.constantFrom(...PROVIDERS), region: fc.constantFrom(...REGIONS), vcpu: fc.integer({ min: 0, max: 24 }) }), { nil: undefined }),
+    discount: fc.constantFrom(0, 0, 0.1),
+  })
+  .map((r) => {
+    const offers = r.raw.map((o, i) =>
+      offer({ provider: o.provider, region: o.region, instanceType: `t${i}.x`, vcpu: o.vcpu, memoryGiB: o.memoryGiB, onDemandHourlyUsd: o.price, spotHourlyUsd: o.spot }),
+    );
+    const constraints: Record<string, unknown> = {};
+    for (const key of ["minProviders", "maxProviderShare", "survivesProviderLoss", "maxSpotShare", "maxMonthlyUsd"] as const) {
+      if (r[key] !== undefined) constraints[key] = r[key];
+    }
+    const providers = new Set(offers.map((o) => o.provider));
+    if (r.minProviders !== undefined && r.minProviders > providers.size) delete constraints.minProviders;
+    if (r.quota && offers.some((o) => o.provider === r.quota!.provider && o.region === r.quota!.region)) {
+      constraints.quotas = { [`${r.quota.provider}/${r.quota.region}`]: { vcpu: r.quota.vcpu } };
+    }
+    return { offers, replicas: r.replicas, cpu: r.cpu, memoryGiB: r.memoryGiB, constraints, discount: r.discount };
+  });
+
+function specOf(s: Scenario) {
+  const providers = Object.fromEntries(
+    [...new Set(s.offers.map((o) => o.provider))].map((p) => [p, { regions: [...new Set(s.offers.filter((o) => o.provider === p).map((o) => o.region))], discount: s.discount }]),
+  );
+  return {
+    name: "prop",
+    demand: { replicas: s.replicas, cpu: s.cpu, memoryGiB: s.memoryGiB },
+    instance: { arch: "any" },
+    providers,
+    constraints: s.constraints,
+  };
+}
+
+interface Choice { o: InstanceOffer; spot: boolean; fit: number; price: number }
+
+/** Enumerates every split of the replicas over the options; instances = ceil(replicas / fit). */
+function bruteForce(s: Scenario): number | undefined {
+  const c = s.constraints as { minProviders?: number; maxProviderShare?: number; survivesProviderLoss?: number; maxSpotShare?: number; maxMonthlyUsd?: number; quotas?: Record<string, { vcpu: number }> };
+  const choices: Choice[] = [];
+  for (const o of s.offers) {
+    const fit = Math.min(Math.floor(o.vcpu / s.cpu), Math.floor(o.memoryGiB / s.memoryGiB));
+    if (fit < 1) continue;
+    choices.push({ o, spot: false, fit, price: o.onDemandHourlyUsd * (1 - s.discount) });
+    if ((c.maxSpotShare ?? 0) > 0 && o.spotHourlyUsd !== null) choices.push({ o, spot: true, fit, price: o.spotHourlyUsd * (1 - s.discount) });
+  }
+  let best: number | undefined;
+  const R = s.replicas;
+  const y = new Array<number>(choices.length).fill(0);
+  const visit = (j: number, left: number) => {
+    if (j === choices.length - 1) {
+      y[j] = left;
+      evaluate();
+      return;
+    }
+    for (let k = 0; k <= left; k++) {
+      y[j] = k;
+      visit(j + 1, left - k);
+    }
+  };
+  const evaluate = () => {
+    const perProvider = new Map<string, number>();
+    let spot = 0, cost = 0;
+    const vcpuByRegion = new Map<string, number>();
+    choices.forEach((ch, j) => {
+      const n = Math.ceil(y[j]! / ch.fit);
+      perProvider.set(ch.o.provider, (perProvider.get(ch.o.provider) ?? 0) + y[j]!);
+      if (ch.spot) spot += y[j]!;
+      cost += n * ch.price;
+      const key = `${ch.o.provider}/${ch.o.region}`;
+      vcpuByRegion.set(key, (vcpuByRegion.get(key) ?? 0) + n * ch.o.vcpu);
+    });
+    const used = [...perProvider.values()].filter((v) => v > 0).length;
+    if (c.minProviders !== undefined && used < c.minProviders) return;
+    for (const v of perProvider.values()) {
+      if (c.maxProviderShare !== undefined && v > c.maxProviderShare * R + 1e-9) return;
+      if (c.survivesProviderLoss !== undefined && R - v < c.survivesProviderLoss * R - 1e-9) return;
+    }
+    if (spot > (c.maxSpotShare ?? 0) * R + 1e-9) return;
+    if (c.maxMonthlyUsd !== undefined && cost * 730 > c.maxMonthlyUsd + 1e-6) return;
+    for (const [key, q] of Object.entries(c.quotas ?? {})) if ((vcpuByRegion.get(key) ?? 0) > q.vcpu) return;
+    if (best === undefined || cost < best) best = cost;
+  };
+  if (choices.length > 0) visit(0, R);
+  return best;
+}
+
+/** Independent check of a plan against its scenario, from the plan JSON alone. */
+function assertPlanSatisfies(plan: Plan, s: Scenario) {
+  const c = s.constraints as { minProviders?: number; maxProviderShare?: number; survivesProviderLoss?: number; maxSpotShare?: number; maxMonthlyUsd?: number; quotas?: Record<string, { vcpu: number }> };
+  const R = s.replicas;
+  expect(plan.totals.replicas).toBe(R);
+  const perProvider = new Map<string, number>();
+  let spot = 0;
+  for (const a of plan.allocations) {
+    expect(a.replicas).toBeGreaterThan(0);
+    expect(a.replicas).toBeLessThanOrEqual(a.count * a.replicasPerInstance);
+    expect(a.replicasPerInstance).toBe(Math.min(Math.floor(a.vcpu / s.cpu), Math.floor(a.memoryGiB / s.memoryGiB)));
+    perProvider.set(a.provider, (perProvider.get(a.provider) ?? 0) + a.replicas);
+    if (a.lifecycle === "spot") spot += a.replicas;
+  }
+  if (c.minProviders !== undefined) expect(perProvider.size).toBeGreaterThanOrEqual(c.minProviders);
+  for (const v of perProvider.values()) {
+    if (c.maxProviderShare !== undefined) expect(v).toBeLessThanOrEqual(c.maxProviderShare * R + 1e-9);
+    if (c.survivesProviderLoss !== undefined) expect(R - v).toBeGreaterThanOrEqual(c.survivesProviderLoss * R - 1e-9);
+  }
+  expect(spot).toBeLessThanOrEqual((c.maxSpotShare ?? 0) * R + 1e-9);
+  if (c.maxMonthlyUsd !== undefined) expect(plan.totals.monthlyUsd).toBeLessThanOrEqual(c.maxMonthlyUsd + 0.01);
+  for (const [key, q] of Object.entries(c.quotas ?? {})) {
+    const used = plan.allocations.filter((a) => `${a.provider}/${a.region}` === key).reduce((sum, a) => sum + a.count * a.vcpu, 0);
+    expect(used).toBeLessThanOrEqual(q.vcpu);
+  }
+}
+
+describe("optimizer vs brute force", () => {
+  it("finds exactly the brute-force optimum, and every plan satisfies every constraint", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (s) => {
+        const expected = bruteForce(s);
+        const catalog = catalogOf(s.offers);
+        if (expected === undefined) {
+          await expect(planWorkload(specOf(s), catalog)).rejects.toBeInstanceOf(InfeasibleError);
+          return;
+        }
+        const plan = await planWorkload(specOf(s), catalog);
+        assertPlanSatisfies(plan, s);
+        const cost = plan.allocations.reduce((sum, a) => sum + a.count * a.hourlyUsd, 0);
+        expect(cost).toBeCloseTo(expected, 6);
+        expect(plan.solver).toMatchObject({ status: "optimal", gap: 0 });
+      }),
+      { numRuns: 300, seed: 20261122 },
+    );
+  }, 120_000);
+
+  it("gives the same plan whatever order the catalog lists offers in", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, fc.integer(), async (s, seed) => {
+        if (bruteForce(s) === undefined) return;
+        const shuffled = [...s.offers].sort((a, b) => ((hash(a.instanceType + seed) - hash(b.instanceType + seed)) | 0));
+        const a = await planWorkload(specOf(s), catalogOf(s.offers));
+        const b = await planWorkload(specOf(s), { ...catalogOf(s.offers), offers: shuffled });
+        expect(b.allocations).toEqual(a.allocations);
+        expect(b.specHash).toBe(a.specHash);
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+  }, 60_000);
+});
+
+function hash(text: string): number {
+  let h = 0;
+  for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) | 0;
+  return h;
+}
