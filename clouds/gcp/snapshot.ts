@@ -5,6 +5,7 @@
  */
 import type { Arch, InstanceOffer } from "../../core/catalog/offer";
 import type { SnapshotBuild, SnapshotCitation } from "../types";
+import { gcpGpuModel } from "./gpu-types";
 import {
   Tally,
   applyConsensusSpecs,
@@ -64,7 +65,7 @@ function toOffer(row: CsvRow, tally: Tally): InstanceOffer | null {
     vcpu,
     memoryGiB,
     gpus,
-    gpuType: gpus > 0 ? accelerator : null,
+    gpuType: gpus > 0 ? gcpGpuModel(accelerator) : null,
     arch: arch(instanceType),
     burstable: false, // set from the adapter's rule by scripts/build-snapshot.ts (importing ./index here would be a cycle)
     onDemandHourlyUsd: roundPrice(price),
