@@ -272,8 +272,8 @@ describe("buildGcpSnapshot", () => {
 
   it("keeps accelerator names and counts", () => {
     expect(get(rows, "us-central1", "a2-highgpu-1g")).toMatchObject({ gpus: 1, gpuType: "a100" });
-    expect(get(rows, "us-central1", "a2-ultragpu-1g")).toMatchObject({ gpus: 1, gpuType: "a100-80gb" });
-    expect(get(rows, "us-central1", "a3-highgpu-8g")).toMatchObject({ gpus: 8, gpuType: "h100-80gb" });
+    expect(get(rows, "us-central1", "a2-ultragpu-1g")).toMatchObject({ gpus: 1, gpuType: "a100" }); // memory variants fold into the cross-cloud model name
+    expect(get(rows, "us-central1", "a3-highgpu-8g")).toMatchObject({ gpus: 8, gpuType: "h100" });
     expect(get(rows, "us-central1", "g2-standard-4")).toMatchObject({ gpus: 1, gpuType: "l4" });
     expect(get(rows, "us-central1", "n2-standard-2")).toMatchObject({ gpus: 0, gpuType: null });
   });

@@ -25,7 +25,13 @@ export interface GroupAllocation {
 /** Costs within this relative distance are equal (float sums of decimal prices). */
 const COST_TOLERANCE = 1e-9;
 
-export function consolidate(allocations: readonly GroupAllocation[], candidates: readonly PlacementOption[], quotaRegions: ReadonlySet<string>): GroupAllocation[] {
+export function consolidate(
+  allocations: readonly GroupAllocation[],
+  candidates: readonly PlacementOption[],
+  quotaRegions: ReadonlySet<string>,
+  /** Options replicas are being kept on (a disruption budget): their groups are left as solved. */
+  pinned: ReadonlySet<PlacementOption> = new Set(),
+): GroupAllocation[] {
   const placed = groupOptions(allocations, quotaRegions, (a) => a.option);
   const options = groupOptions(candidates, quotaRegions, (o) => o);
   const out: GroupAllocation[] = [];
@@ -34,7 +40,8 @@ export function consolidate(allocations: readonly GroupAllocation[], candidates:
     const cost = current.reduce((sum, a) => sum + a.count * a.option.hourlyUsd, 0);
     const vcpu = current.reduce((sum, a) => sum + a.count * a.option.offer.vcpu, 0);
     const instances = current.reduce((sum, a) => sum + a.count, 0);
-    const repacked = cheapestPacking(options.get(key) ?? [], replicas);
+    const groupOptionsList = options.get(key) ?? [];
+    const repacked = groupOptionsList.some((o) => pinned.has(o)) ? undefined : cheapestPacking(groupOptionsList, replicas);
     const better =
       repacked !== undefined &&
       repacked.cost <= cost * (1 + COST_TOLERANCE) &&

@@ -22,6 +22,9 @@
  *
  * Constraints are data (`PlacementConstraints`): the infeasibility diagnosis rebuilds the model
  * with one of them removed.
+ *
+ * A disruption budget (drift: move at most part of a pinned placement at once) adds, for each
+ * option j of the pinned plan, kept replicas k_j <= y_j, k_j <= pinned_j, and sum_j k_j >= K.
  */
 import type { PlacementOption } from "./options";
 import type { WorkloadSpec } from "../spec/schema";
@@ -71,7 +74,13 @@ export function spotReplicaCap(replicas: number, c: PlacementConstraints): numbe
   return Math.floor((c.maxSpotShare ?? 0) * replicas + EPS);
 }
 
-export function buildModel(options: readonly PlacementOption[], replicas: number, c: PlacementConstraints): Model {
+/** Replicas to keep where they are (option index -> pinned replicas there), at least `minKept` in all. */
+export interface KeepConstraint {
+  pinned: ReadonlyMap<number, number>;
+  minKept: number;
+}
+
+export function buildModel(options: readonly PlacementOption[], replicas: number, c: PlacementConstraints, keep?: KeepConstraint): Model {
   const lines: string[] = [];
   const providers = [...new Set(options.map((o) => o.offer.provider))].sort();
   const byProvider = (p: string) => options.flatMap((o, j) => (o.offer.provider === p ? [j] : []));
@@ -102,13 +111,20 @@ export function buildModel(options: readonly PlacementOption[], replicas: number
     lines.push(` minproviders: ${terms(providers.map((_, i) => [1, `u${i}`]))} >= ${c.minProviders}`);
   }
 
+  const kept = keep && keep.minKept > 0 ? [...keep.pinned.keys()].sort((a, b) => a - b) : [];
+  if (kept.length > 0) {
+    kept.forEach((j) => lines.push(` keep${j}: k${j} - y${j} <= 0`));
+    lines.push(` kept: ${terms(kept.map((j) => [1, `k${j}`]))} >= ${keep!.minKept}`);
+  }
+
   lines.push("Bounds");
+  kept.forEach((j) => lines.push(` 0 <= k${j} <= ${keep!.pinned.get(j)}`));
   options.forEach((o, j) => {
     lines.push(` 0 <= n${j} <= ${Math.ceil(replicas / o.fit)}`);
     lines.push(` 0 <= y${j} <= ${replicas}`);
   });
   lines.push("General");
-  lines.push(` ${options.map((_, j) => `n${j} y${j}`).join(" ")}`);
+  lines.push(` ${options.map((_, j) => `n${j} y${j}`).join(" ")}${kept.map((j) => ` k${j}`).join("")}`);
   if (useProviderBinaries) {
     lines.push("Binary");
     lines.push(` ${providers.map((_, i) => `u${i}`).join(" ")}`);

@@ -15,6 +15,7 @@ import { buildModel, constraintsOfSpec } from "./model";
 import { solveMip, type SolveStatus } from "./solver";
 import { diagnoseInfeasibility, noEligibleOptionsError } from "./infeasibility";
 import { consolidate } from "./consolidate";
+import { InfeasibleError } from "../util/errors";
 
 export interface Allocation {
   option: PlacementOption;
@@ -34,7 +35,16 @@ export interface OptimizeSettings {
   /** Exact dominance reduction before solving (on by default; off only to measure it). */
   reduce?: boolean;
   timeLimitSeconds?: number;
+  /** Disruption budget: keep at least `minKept` replicas where `pinned` (option key -> replicas) has them. */
+  keep?: { pinned: ReadonlyMap<string, number>; minKept: number };
 }
+
+/** `provider/region/instanceType/lifecycle`: the identity of an allocation across plans. */
+export function allocationKey(a: { provider: string; region: string; instanceType: string; lifecycle: string }): string {
+  return `${a.provider}/${a.region}/${a.instanceType}/${a.lifecycle}`;
+}
+
+const optionKey = (o: PlacementOption) => allocationKey({ ...o.offer, lifecycle: o.lifecycle });
 
 
 export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Placement> {
@@ -43,12 +53,21 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
 
   const constraints = constraintsOfSpec(spec);
   const quotaRegions = new Set(Object.keys(constraints.quotas));
-  const candidates = settings.reduce === false ? [...options].sort(compareOptions) : reduceOptions(options, quotaRegions);
+  const reduced = settings.reduce === false ? options : reduceOptions(options, quotaRegions);
+  // Options of a pinned plan stay in the model even when dominated: keeping them is the point.
+  const pinned = settings.keep?.pinned ?? new Map<string, number>();
+  const protectedOptions = options.filter((o) => pinned.has(optionKey(o)));
+  const candidates = [...new Set([...reduced, ...protectedOptions])].sort(compareOptions);
   const replicas = spec.demand.replicas;
   const limits = { timeLimitSeconds: settings.timeLimitSeconds ?? 60 };
+  const keep = settings.keep && {
+    minKept: settings.keep.minKept,
+    pinned: new Map(candidates.flatMap((o, j) => (pinned.has(optionKey(o)) ? [[j, pinned.get(optionKey(o))!] as const] : []))),
+  };
 
-  const cheapest = await solveMip(buildModel(candidates, replicas, constraints).lp, limits);
+  const cheapest = await solveMip(buildModel(candidates, replicas, constraints, keep).lp, limits);
   if (cheapest.status === "infeasible") {
+    if (keep) throw new InfeasibleError(`infeasible: no placement keeps ${keep.minKept} replicas where they are and meets every constraint`, ["keep"]);
     throw await diagnoseInfeasibility(spec, candidates, constraints, limits);
   }
   const solved: Allocation[] = [];
@@ -58,7 +77,7 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
     // An instance that hosts no replica only adds cost; the solver never needs one.
     if (count > 0 && placed > 0) solved.push({ option, count: Math.min(count, Math.ceil(placed / option.fit)), replicas: placed });
   });
-  const allocations = consolidate(solved, candidates, quotaRegions).sort((a, b) => compareOptions(a.option, b.option));
+  const allocations = consolidate(solved, candidates, quotaRegions, new Set(protectedOptions)).sort((a, b) => compareOptions(a.option, b.option));
   return {
     allocations,
     status: cheapest.status === "optimal" ? "optimal" : "time-limit",

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from "commander";
 import { UserError } from "../../core/util/errors";
 import { FORMATS } from "../../core/plan/format";
 import { planCommand } from "./plan";
+import { driftCommand, DRIFT_FORMATS } from "./drift";
 import { readFileSync } from "node:fs";
 import { packagePath } from "../../core/util/package-root";
 
@@ -36,10 +37,32 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
     .option("--out <file>", "write the output to a file instead of stdout")
+    .option("--stack-config <file>", "Pulumi.<stack>.yaml to pin the plan in (with --write)")
+    .option("--write", "pin the plan under multicloud:placements in --stack-config, keeping the rest of the file")
     .action(async (spec: string, options) => {
-      setCode(await planCommand(spec, { ...options, offline: Boolean(options.offline) || process.env.MULTICLOUD_OFFLINE === "1" }, io));
+      setCode(await planCommand(spec, { ...options, offline: offline(options) }, io));
     });
+
+  root
+    .command("drift")
+    .description("re-optimize every pinned placement with today's prices and propose changes (exit 0 none, 2 proposed, 1 error)")
+    .requiredOption("--stack-config <file>", "Pulumi.<stack>.yaml holding multicloud:placements")
+    .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
+    .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
+    .option("--min-savings <pct>", "propose a move only when it saves at least this percent", "5")
+    .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", "0.5")
+    .option("--stack-export <file>", "`pulumi stack export` output: placements of deployed workloads the config does not pin")
+    .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMATS).default("table"))
+    .option("--write", "rewrite --stack-config with the proposed placements, keeping the rest of the file")
+    .action(async (options) => {
+      setCode(await driftCommand({ ...options, offline: offline(options) }, io));
+    });
+
   return root;
+}
+
+function offline(options: { offline?: boolean }): boolean {
+  return Boolean(options.offline) || process.env.MULTICLOUD_OFFLINE === "1";
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */

@@ -4,6 +4,8 @@ import { loadSpecFile } from "../../core/spec/load";
 import { planSpec } from "../../core";
 import { renderPlan, type OutputFormat } from "../../core/plan/format";
 import { writeFileAtomic } from "../../core/util/files";
+import { UserError } from "../../core/util/errors";
+import { pinPlacement, readStackConfig, writeStackConfig } from "../../core/placement/stack-config";
 import type { Io } from "./main";
 
 export interface PlanCommandOptions {
@@ -11,9 +13,15 @@ export interface PlanCommandOptions {
   offline: boolean;
   format: OutputFormat;
   out?: string;
+  stackConfig?: string;
+  write?: boolean;
 }
 
 export async function planCommand(specFile: string, options: PlanCommandOptions, io: Io): Promise<number> {
+  if (options.write && !options.stackConfig) throw new UserError("--write needs --stack-config Pulumi.<stack>.yaml: the file to pin the plan in");
+  if (options.stackConfig && !options.write) throw new UserError("--stack-config is only used with --write (to pin the plan); add --write, or drop --stack-config");
+  // Read the stack config first: a bad file fails before any planning work.
+  const config = options.stackConfig ? readStackConfig(options.stackConfig) : undefined;
   const catalog = resolveCatalog({ catalogFile: options.catalog, offline: options.offline });
   const spec = loadSpecFile(specFile, catalog);
   const plan = await planSpec(spec, catalog);
@@ -23,6 +31,11 @@ export async function planCommand(specFile: string, options: PlanCommandOptions,
     io.stderr(`wrote the ${options.format} plan for ${plan.workload} to ${options.out}\n`);
   } else {
     io.stdout(text);
+  }
+  if (config) {
+    const changed = pinPlacement(config, spec, plan);
+    if (changed) writeStackConfig(config);
+    io.stderr(changed ? `pinned the plan for ${plan.workload} in ${config.file}\n` : `${config.file} already pins this plan for ${plan.workload}; left unchanged\n`);
   }
   return 0;
 }

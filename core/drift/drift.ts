@@ -1,0 +1,165 @@
+/**
+ * Drift: re-optimize a pinned workload from its recorded spec with today's prices (and demand),
+ * and decide whether a change is worth proposing. Decisions are plain values (`WorkloadDrift`),
+ * rendered and written elsewhere. Karpenter's disruption budgets are the model:
+ *
+ * 1. Must move: the pinned plan places an instance type today's catalog no longer offers, or no
+ *    longer satisfies its spec (constraints, or the budget at today's prices), or demand changed.
+ * 2. Hysteresis: otherwise propose only when the new plan saves at least `minSavingsPct` percent
+ *    of what the pinned plan costs today.
+ * 3. Disruption budget: at most `maxDisruption` of the replicas move per proposal. A bigger move is
+ *    re-solved with the budget as a constraint (keep the rest where it is, cheapest such plan),
+ *    and the report says what is deferred to the next run. Forced moves (retired types) do not
+ *    count against the budget; if the budget cannot be met at all, the full plan is proposed and
+ *    the report says why (a budget must never keep a broken placement).
+ */
+import type { Catalog } from "../catalog/offer";
+import type { Plan } from "../plan/plan";
+import type { WorkloadSpec } from "../spec/schema";
+import type { OptimizeSettings } from "../optimizer/optimize";
+import { allocationKey } from "../optimizer/optimize";
+import type { PinnedPlacement } from "../placement/record";
+import { verifyPlan } from "../plan/verify";
+import { InfeasibleError } from "../util/errors";
+import { diffAllocations, movedReplicas, type AllocationChange } from "./diff";
+import { repricePlan } from "./reprice";
+import { usd } from "../plan/format";
+
+export interface DriftSettings {
+  /** Propose only when the saving reaches this percent of today's cost of the pinned plan. */
+  minSavingsPct: number;
+  /** At most this share of the workload's replicas moves in one proposal. */
+  maxDisruption: number;
+}
+
+export const DEFAULT_DRIFT_SETTINGS: DriftSettings = { minSavingsPct: 5, maxDisruption: 0.5 };
+
+export type DriftReasonKind = "price-change" | "demand-change" | "retired-type" | "constraint-violated" | "below-threshold" | "no-change";
+
+export interface DriftReason {
+  kind: DriftReasonKind;
+  message: string;
+}
+
+export interface WorkloadDrift {
+  workload: string;
+  propose: boolean;
+  reasons: DriftReason[];
+  /** Monthly cost of the pinned plan when it was pinned, and at today's prices. */
+  pinnedMonthlyUsd: number;
+  beforeMonthlyUsd: number;
+  /** Monthly cost after this proposal (equal to before when nothing is proposed). */
+  afterMonthlyUsd: number;
+  deltaMonthlyUsd: number;
+  deltaPct: number;
+  changes: AllocationChange[];
+  disruption: {
+    replicas: number;
+    moved: number;
+    budget: number;
+    /** Monthly cost of the unconstrained optimum when the budget held this proposal back. */
+    deferredOptimumMonthlyUsd?: number;
+    note?: string;
+  };
+  /** The plan to pin when proposed. */
+  proposed?: Plan;
+}
+
+/** Plans a spec on today's prices and demand; settings carry the disruption budget. */
+export type Planner = (spec: WorkloadSpec, settings?: OptimizeSettings) => Promise<Plan>;
+
+export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, plan: Planner, settings: DriftSettings): Promise<WorkloadDrift> {
+  const { spec, plan: before } = pinned;
+  const repriced = repricePlan(before, spec, catalog);
+  const optimum = await plan(spec);
+  const reasons: DriftReason[] = [];
+
+  if (repriced.retired.length > 0) {
+    reasons.push({ kind: "retired-type", message: `no longer offered: ${repriced.retired.join(", ")}` });
+  }
+  const violations = verifyPlan(before, spec);
+  if (spec.constraints.maxMonthlyUsd !== undefined && repriced.monthlyUsd > spec.constraints.maxMonthlyUsd) {
+    violations.push({ path: "constraints.maxMonthlyUsd", message: `costs $${repriced.monthlyUsd}/month at today's prices, budget $${spec.constraints.maxMonthlyUsd}` });
+  }
+  if (violations.length > 0) {
+    reasons.push({ kind: "constraint-violated", message: violations.map((v) => `${v.path}: ${v.message}`).join("; ") });
+  }
+  if (optimum.demand.replicas !== before.demand.replicas || optimum.demand.source !== before.demand.source) {
+    reasons.push({ kind: "demand-change", message: `demand ${before.demand.replicas} -> ${optimum.demand.replicas} replicas (${optimum.demand.source})` });
+  }
+  const mustMove = reasons.length > 0;
+
+  const R = optimum.demand.replicas;
+  const budget = Math.floor(settings.maxDisruption * R + 1e-9);
+  let proposal = optimum;
+  let note: string | undefined;
+  let deferredOptimumMonthlyUsd: number | undefined;
+  if (movedReplicas(diffAllocations(before.allocations, optimum.allocations)) > budget) {
+    const retired = new Set(repriced.retired.map((r) => r.replace(/ \((.*)\)$/, "/$1")));
+    const keepable = new Map(before.allocations.filter((a) => !retired.has(allocationKey(a))).map((a) => [allocationKey(a), a.replicas]));
+    const keepableTotal = [...keepable.values()].reduce((s, n) => s + n, 0);
+    const minKept = Math.max(0, Math.min(R, keepableTotal) - budget);
+    try {
+      proposal = await plan(spec, { keep: { pinned: keepable, minKept } });
+      deferredOptimumMonthlyUsd = optimum.totals.monthlyUsd;
+    } catch (err) {
+      if (!(err instanceof InfeasibleError)) throw err;
+      note = `the disruption budget (${budget} of ${R} replicas) cannot be met while satisfying the spec; proposing the full change`;
+    }
+  }
+
+  const changes = diffAllocations(before.allocations, proposal.allocations);
+  const after = proposal.totals.monthlyUsd;
+  const delta = round2(after - repriced.monthlyUsd);
+  const deltaPct = percentOf(delta, repriced.monthlyUsd);
+  // Hysteresis reads the full optimum, not the budgeted step: a step may save less than the
+  // threshold while the move it starts is well worth it (and must be allowed to converge).
+  const optimumSaving = round2(repriced.monthlyUsd - optimum.totals.monthlyUsd);
+  const optimumSavingPct = percentOf(optimumSaving, repriced.monthlyUsd);
+
+  if (repriced.priceChanges.length > 0) {
+    reasons.push({ kind: "price-change", message: `pinned prices moved: ${repriced.priceChanges.slice(0, 3).join("; ")}${repriced.priceChanges.length > 3 ? `; and ${repriced.priceChanges.length - 3} more` : ""}` });
+  }
+  const propose = changes.length > 0 && (mustMove || optimumSavingPct >= settings.minSavingsPct);
+  if (!propose) {
+    const kind: DriftReasonKind = changes.length === 0 ? "no-change" : "below-threshold";
+    const message =
+      kind === "no-change"
+        ? "the pinned plan is still the optimum"
+        : `a re-plan would save ${optimumSavingPct.toFixed(2)}% (${usd(optimumSaving)}/month), below the ${settings.minSavingsPct}% threshold`;
+    reasons.push({ kind, message });
+  } else if (!mustMove) {
+    reasons.unshift({ kind: "price-change", message: `today's prices make a plan ${optimumSavingPct.toFixed(2)}% cheaper (${usd(optimumSaving)}/month)` });
+  }
+
+  const moved = movedReplicas(changes);
+  return {
+    workload: spec.name,
+    propose,
+    reasons,
+    pinnedMonthlyUsd: before.totals.monthlyUsd,
+    beforeMonthlyUsd: repriced.monthlyUsd,
+    afterMonthlyUsd: propose ? after : repriced.monthlyUsd,
+    deltaMonthlyUsd: propose ? delta : 0,
+    deltaPct: propose ? deltaPct : 0,
+    changes: propose ? changes : [],
+    disruption: {
+      replicas: R,
+      moved: propose ? moved : 0,
+      budget,
+      ...(propose && deferredOptimumMonthlyUsd !== undefined && deferredOptimumMonthlyUsd < after - 0.005
+        ? { deferredOptimumMonthlyUsd, note: `the rest of the move (a further ${usd(after - deferredOptimumMonthlyUsd)}/month saved) is deferred to the next run` }
+        : {}),
+      ...(note ? { note } : {}),
+    },
+    ...(propose ? { proposed: proposal } : {}),
+  };
+}
+
+function percentOf(part: number, whole: number): number {
+  return whole > 0 ? round2((part / whole) * 100) : 0;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,107 @@
+/**
+ * Renderings of a drift report: JSON for machines, a terminal table, and markdown for a
+ * pull-request comment modelled on Infracost's (a headline with the monthly delta, one summary
+ * table, details per workload in a collapsible block). Pure, pinned by golden files.
+ */
+import Table from "cli-table3";
+import { usd } from "../plan/format";
+import type { AllocationChange } from "./diff";
+import type { WorkloadDrift } from "./drift";
+
+export interface DriftReport {
+  workloads: WorkloadDrift[];
+}
+
+export function proposedCount(report: DriftReport): number {
+  return report.workloads.filter((w) => w.propose).length;
+}
+
+function signedUsd(x: number): string {
+  return `${x < 0 ? "-" : x > 0 ? "+" : ""}${usd(Math.abs(x))}`;
+}
+
+function signedPct(x: number): string {
+  return `${x > 0 ? "+" : ""}${x.toFixed(1)}%`;
+}
+
+function changeSummary(changes: readonly AllocationChange[]): string {
+  if (changes.length === 0) return "none";
+  const count = (k: string) => changes.filter((c) => c.kind === k).length;
+  return (["+", "~", "-"] as const).filter((k) => count(k) > 0).map((k) => `${k}${count(k)}`).join(" ");
+}
+
+function why(w: WorkloadDrift): string {
+  return w.reasons.map((r) => r.kind).join(", ");
+}
+
+function headline(report: DriftReport): string {
+  const proposed = report.workloads.filter((w) => w.propose);
+  const before = report.workloads.reduce((s, w) => s + w.beforeMonthlyUsd, 0);
+  const delta = proposed.reduce((s, w) => s + w.deltaMonthlyUsd, 0);
+  if (proposed.length === 0) return `no placement change proposed for ${report.workloads.length} workload${report.workloads.length === 1 ? "" : "s"} (${usd(before)}/month)`;
+  const pct = before > 0 ? (delta / before) * 100 : 0;
+  const direction = delta < 0 ? "decrease" : delta > 0 ? "increase" : "stay";
+  const amount = delta === 0 ? "the same" : `by ${usd(Math.abs(delta))} (${signedPct(pct)})`;
+  return `${proposed.length} placement change${proposed.length === 1 ? "" : "s"} proposed: monthly cost would ${direction} ${amount}, from ${usd(before)} to ${usd(before + delta)}`;
+}
+
+function changeRows(changes: readonly AllocationChange[]): string[][] {
+  return changes.map((c) => [c.kind, c.provider, c.region, c.instanceType, c.lifecycle, `${c.countBefore} -> ${c.countAfter}`, `${c.replicasBefore} -> ${c.replicasAfter}`]);
+}
+
+const CHANGE_HEADINGS = ["", "provider", "region", "instance type", "lifecycle", "count", "replicas"];
+
+function detailLines(w: WorkloadDrift): string[] {
+  const d = w.disruption;
+  return [
+    ...w.reasons.map((r) => `${r.kind}: ${r.message}`),
+    ...(w.propose ? [`disruption: ${d.moved} of ${d.replicas} replicas move (budget ${d.budget})${d.note ? `; ${d.note}` : ""}`] : []),
+    `pinned at ${usd(w.pinnedMonthlyUsd)}/month; at today's prices ${usd(w.beforeMonthlyUsd)}/month`,
+  ];
+}
+
+export function renderDriftTable(report: DriftReport): string {
+  const out = [headline(report), ""];
+  const summary = new Table({ head: ["workload", "proposed", "before $/month", "after $/month", "delta", "changes", "why"], style: { head: [], border: [], compact: true }, colAligns: ["left", "left", "right", "right", "right", "left", "left"] });
+  for (const w of report.workloads) {
+    summary.push([w.workload, w.propose ? "yes" : "no", usd(w.beforeMonthlyUsd), usd(w.afterMonthlyUsd), `${signedUsd(w.deltaMonthlyUsd)} (${signedPct(w.deltaPct)})`, changeSummary(w.changes), why(w)]);
+  }
+  out.push(summary.toString());
+  for (const w of report.workloads) {
+    out.push("", `${w.workload}:`);
+    if (w.changes.length > 0) {
+      const t = new Table({ head: CHANGE_HEADINGS, style: { head: [], border: [], compact: true } });
+      t.push(...changeRows(w.changes));
+      out.push(t.toString());
+    }
+    out.push(...detailLines(w).map((l) => `  ${l}`));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+export function renderDriftMarkdown(report: DriftReport): string {
+  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const out = [
+    `### multicloud drift: ${headline(report)}`,
+    "",
+    row(["Workload", "Proposed", "Before", "After", "Monthly delta", "Changes", "Why"]),
+    row(["---", "---", "--:", "--:", "--:", "---", "---"]),
+    ...report.workloads.map((w) =>
+      row([`\`${w.workload}\``, w.propose ? "yes" : "no", usd(w.beforeMonthlyUsd), usd(w.afterMonthlyUsd), `${signedUsd(w.deltaMonthlyUsd)} (${signedPct(w.deltaPct)})`, `\`${changeSummary(w.changes)}\``, why(w)]),
+    ),
+    "",
+  ];
+  for (const w of report.workloads) {
+    out.push(`<details><summary><code>${w.workload}</code>: ${w.propose ? `${changeSummary(w.changes)}, ${signedUsd(w.deltaMonthlyUsd)}/month` : "no change"}</summary>`, "");
+    if (w.changes.length > 0) {
+      out.push(row(CHANGE_HEADINGS.map((h) => h || " ")), row(["---", "---", "---", "---", "---", "--:", "--:"]), ...changeRows(w.changes).map(row), "");
+    }
+    out.push(...detailLines(w).map((l) => `- ${l}`), "", "</details>", "");
+  }
+  out.push(proposedCount(report) > 0 ? "Apply with `multicloud drift --stack-config <file> --write`, review the config diff, then `pulumi up`." : "Nothing to apply.", "");
+  return out.join("\n");
+}
+
+export function renderDriftJson(report: DriftReport): string {
+  return `${JSON.stringify({ proposed: proposedCount(report), workloads: report.workloads }, null, 2)}\n`;
+}

@@ -1,0 +1,63 @@
+/** `multicloud drift`: re-optimize every pinned workload with today's prices and propose changes. */
+import { resolveCatalog } from "../../core/catalog/resolve";
+import { planSpec } from "../../core";
+import { UserError } from "../../core/util/errors";
+import { readStackConfig, pinPlacement, writeStackConfig } from "../../core/placement/stack-config";
+import { readStackExport } from "../../core/placement/stack-export";
+import { driftWorkload, type DriftSettings } from "../../core/drift/drift";
+import { proposedCount, renderDriftJson, renderDriftMarkdown, renderDriftTable, type DriftReport } from "../../core/drift/render";
+import type { Io } from "./main";
+
+export const DRIFT_FORMATS = ["table", "markdown", "json"] as const;
+
+export interface DriftCommandOptions {
+  stackConfig: string;
+  catalog?: string;
+  offline: boolean;
+  minSavings: string;
+  maxDisruption: string;
+  stackExport?: string;
+  format: (typeof DRIFT_FORMATS)[number];
+  write?: boolean;
+}
+
+/** Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to propose, 2 proposed, 1 error. */
+export async function driftCommand(options: DriftCommandOptions, io: Io): Promise<number> {
+  const settings = parseSettings(options);
+  const config = readStackConfig(options.stackConfig);
+  const exported = options.stackExport ? readStackExport(options.stackExport) : {};
+  const pinned = { ...exported, ...config.placements };
+  const names = Object.keys(pinned).sort();
+  if (names.length === 0) {
+    throw new UserError(
+      `${options.stackConfig} pins no placement under multicloud:placements${options.stackExport ? ` and ${options.stackExport} has no MultiCloudWorkload outputs` : ""}: ` +
+        "pin one with `multicloud plan SPEC --stack-config FILE --write`",
+    );
+  }
+  const catalog = resolveCatalog({ catalogFile: options.catalog, offline: options.offline });
+  const planner = (spec: Parameters<typeof planSpec>[0], s?: Parameters<typeof planSpec>[2]) => planSpec(spec, catalog, s);
+  const report: DriftReport = { workloads: [] };
+  for (const name of names) report.workloads.push(await driftWorkload(pinned[name]!, catalog, planner, settings));
+
+  const render = { table: renderDriftTable, markdown: renderDriftMarkdown, json: renderDriftJson }[options.format];
+  io.stdout(render(report));
+  const proposed = proposedCount(report);
+  if (options.write && proposed > 0) {
+    for (const w of report.workloads) if (w.proposed) pinPlacement(config, pinned[w.workload]!.spec, w.proposed);
+    writeStackConfig(config);
+    io.stderr(`wrote ${proposed} proposed placement${proposed === 1 ? "" : "s"} to ${options.stackConfig}\n`);
+  }
+  return proposed > 0 ? 2 : 0;
+}
+
+function parseSettings(options: DriftCommandOptions): DriftSettings {
+  const minSavingsPct = Number(options.minSavings);
+  if (!/^\d+(\.\d+)?$/.test(options.minSavings) || !Number.isFinite(minSavingsPct) || minSavingsPct > 100) {
+    throw new UserError(`--min-savings: expected a percentage between 0 and 100, got "${options.minSavings}"`);
+  }
+  const maxDisruption = Number(options.maxDisruption);
+  if (!/^\d*(\.\d+)?$/.test(options.maxDisruption) || !(maxDisruption > 0 && maxDisruption <= 1)) {
+    throw new UserError(`--max-disruption: expected a fraction of replicas in (0, 1], got "${options.maxDisruption}"`);
+  }
+  return { minSavingsPct, maxDisruption };
+}
