@@ -8,14 +8,12 @@
  */
 import type { WorkloadSpec } from "../core/spec/schema";
 import type { Catalog } from "../core/catalog/offer";
-import { placementOptions, type PlacementOption } from "../core/optimizer/options";
+import { placementOptions } from "../core/optimizer/options";
 import { compareOptions } from "../core/optimizer/reduce";
 import { constraintsOfSpec, providerReplicaCap, spotReplicaCap } from "../core/optimizer/model";
 
 export interface BaselinePlan {
   hourlyUsd: number;
-  /** False when the baseline cannot meet the spec's constraints (it is then priced on demand alone). */
-  meetsConstraints: boolean;
 }
 
 export function singleTypeBaseline(spec: WorkloadSpec, catalog: Catalog): BaselinePlan | undefined {
@@ -26,9 +24,7 @@ export function singleTypeBaseline(spec: WorkloadSpec, catalog: Catalog): Baseli
     const cost = Math.ceil(spec.demand.replicas / o.fit) * o.hourlyUsd;
     if (best === undefined || cost < best) best = cost;
   }
-  const c = spec.constraints;
-  const singleProviderOk = (c.minProviders ?? 1) <= 1 && providerReplicaCap(spec.demand.replicas, constraintsOfSpec(spec)) >= spec.demand.replicas && Object.keys(c.quotas).length === 0;
-  return best === undefined ? undefined : { hourlyUsd: best, meetsConstraints: singleProviderOk };
+  return best === undefined ? undefined : { hourlyUsd: best };
 }
 
 export function greedyBaseline(spec: WorkloadSpec, catalog: Catalog): BaselinePlan | undefined {
@@ -56,9 +52,7 @@ export function greedyBaseline(spec: WorkloadSpec, catalog: Catalog): BaselinePl
     if (o.lifecycle === "spot") spotLeft -= room;
     if (quota !== undefined) quotaLeft.set(quotaKey, quota - instances * o.offer.vcpu);
   }
-  if (left > 0) return undefined;
-  const providersUsed = [...providerLeft.keys()].length;
-  return { hourlyUsd: cost, meetsConstraints: providersUsed >= (c.minProviders ?? 1) };
+  // Greedy has no notion of minProviders: where it ends on too few providers it has no valid plan.
+  if (left > 0 || providerLeft.size < (c.minProviders ?? 1)) return undefined;
+  return { hourlyUsd: cost };
 }
-
-export type { PlacementOption };
