@@ -26,6 +26,7 @@ import {
   type CsvRow,
   type Spec,
 } from "../snapshot-helpers";
+import { AWS_GPU_MODEL, NON_GPU_ACCELERATOR, awsFamily } from "./gpu-types";
 
 const FILE_2024 = "aws/ec2-ondemand-spot-2024-04.csv";
 const FILE_2026 = "aws/ec2-ondemand-us-east-1-and-gov-2026-07.csv";
@@ -68,42 +69,6 @@ const PLAIN_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d+$/;
 /** Mac hosts (`mac1.metal`, `mac2-m2.metal` ...) run macOS on dedicated hosts, not Linux VMs. */
 const MAC_TYPE = /^mac/;
 
-/**
- * GPU model per family: the AWS tables give a GPU count but no model. Families absent here that
- * report GPUs are dropped and counted, so a new family cannot enter the catalog with a wrong model.
- */
-const GPU_MODEL: Readonly<Record<string, string>> = {
-  p2: "k80",
-  p3: "v100",
-  p3dn: "v100",
-  p4d: "a100",
-  p4de: "a100",
-  p5: "h100",
-  p5e: "h200",
-  p5en: "h200",
-  "p6-b200": "b200",
-  "p6-b300": "b300",
-  g2: "k520",
-  g3: "m60",
-  g3s: "m60",
-  g4dn: "t4",
-  g4ad: "radeon-pro-v520",
-  g5: "a10g",
-  g5g: "t4g",
-  g6: "l4",
-  gr6: "l4",
-  g6e: "l40s",
-  g7: "rtx-pro-4500",
-  g7e: "rtx-pro-6000",
-};
-
-/**
- * Inferentia, Trainium, Gaudi (dl), FPGA (f) and video-transcoding (vt) accelerators are not
- * GPUs. The 2026 table counts them in its gpu column while the 2024 one does not; they are stored
- * as gpus 0 so that a GPU request is never met by, say, an Inferentia chip.
- */
-const NON_GPU_ACCELERATOR = /^(inf|trn|dl|f|vt)\d/;
-
 /** One row of either on-demand table, before merging. */
 interface Quote {
   region: string;
@@ -114,9 +79,6 @@ interface Quote {
   spec: Spec | null;
 }
 
-function family(instanceType: string): string {
-  return instanceType.split(".")[0] ?? instanceType;
-}
 
 /** Spec of a table row, or null when a field is missing (it may then come from another row). */
 function rowSpec(row: CsvRow, tally: Tally): Spec | null {
@@ -125,11 +87,11 @@ function rowSpec(row: CsvRow, tally: Tally): Spec | null {
   const reportedGpus = parseNumber(row.gpu);
   const arch = normaliseArch(row.arch);
   if (vcpu === null || memoryGiB === null || reportedGpus === null || arch === null) return null;
-  const fam = family(row.instance_type ?? "");
+  const fam = awsFamily(row.instance_type ?? "");
   if (reportedGpus > 0 && NON_GPU_ACCELERATOR.test(fam)) tally.add("rows whose non-GPU accelerators (Inferentia, Trainium, Gaudi) are stored as gpus 0", fam);
   const gpus = NON_GPU_ACCELERATOR.test(fam) ? 0 : reportedGpus;
-  // gpus > 0 with a null model (family not in GPU_MODEL) is dropped later, once per row.
-  return { vcpu, memoryGiB, gpus, gpuType: gpus > 0 ? (GPU_MODEL[fam] ?? null) : null, arch };
+  // gpus > 0 with a null model (family not in AWS_GPU_MODEL) is dropped later, once per row.
+  return { vcpu, memoryGiB, gpus, gpuType: gpus > 0 ? (AWS_GPU_MODEL[fam] ?? null) : null, arch };
 }
 
 /** Reads an on-demand table, dropping zones and mac types; returns quotes keyed `region/type`. */
@@ -284,11 +246,11 @@ function notes(
 ): string[] {
   const regions = new Set(rows.map((r) => r.region));
   const advisorOnly = [...new Set([...savings.keys()].map((k) => k.split("/")[0]!))].filter((r) => !regions.has(r)).sort(cmp);
-  const families = [...new Set(rows.filter((r) => r.gpus > 0).map((r) => family(r.instanceType)))].sort(cmp);
+  const families = [...new Set(rows.filter((r) => r.gpus > 0).map((r) => awsFamily(r.instanceType)))].sort(cmp);
   return [
     ...tally.notes(),
     `instance types whose specs differed between rows (most common kept): ${disagreeing.length}${disagreeing.length ? ` (${sample(disagreeing)})` : ""}`,
-    `GPU models (the AWS tables give only a count), by family: ${families.map((f) => `${f} ${GPU_MODEL[f]}`).join(", ")}`,
+    `GPU models (the AWS tables give only a count), by family: ${families.map((f) => `${f} ${AWS_GPU_MODEL[f]}`).join(", ")}`,
     `spot advisor regions without any on-demand price (no spot estimate possible, left out): ${advisorOnly.join(", ") || "none"}`,
     spotNote(rows),
     `regions: ${regions.size}; prices as of ${asOf} except ${Object.entries(regionAsOf).map(([r, d]) => `${r} ${d}`).join(", ") || "none"}. ` +
