@@ -8,6 +8,8 @@
  * the components.
  */
 import type { InstanceOffer } from "../core/catalog/offer";
+import type { LivePriceSource } from "../core/prices/source";
+import type { MetricsSource } from "../core/metrics/source";
 
 export interface CloudAdapter {
   /** Key used in specs, catalogs and plans (`aws`). */
@@ -18,6 +20,10 @@ export interface CloudAdapter {
   isBurstable(instanceType: string): boolean;
   /** Builds this cloud's part of the embedded snapshot from ../shared/pricing-sources. */
   buildSnapshot(sourcesDir: string): SnapshotBuild;
+  /** Live list prices (optional capability; core/prices/source.ts states the contract). */
+  readonly livePrices?: LivePriceSource;
+  /** Fleet utilization for `demand.fromMetrics` (optional capability; core/metrics/source.ts). */
+  readonly metrics?: MetricsSource;
 }
 
 /** One cloud's contribution to the embedded snapshot, as produced by `buildSnapshot`. */

@@ -9,6 +9,8 @@ import type { WorkloadSpec } from "./spec/schema";
 import { validateSpec } from "./spec/load";
 import { optimizePlacement, type OptimizeSettings } from "./optimizer/optimize";
 import { buildPlan, type Plan } from "./plan/plan";
+import { resolveCatalog } from "./catalog/resolve";
+import { planLive, type LivePlan, type LivePlanOptions } from "./prices/plan-live";
 
 export * from "./catalog/offer";
 export { resolveCatalog, type PriceOptions } from "./catalog/resolve";
@@ -19,6 +21,10 @@ export type { WorkloadSpec, WorkloadSpecInput } from "./spec/schema";
 export { optimizePlacement, type Placement, type Allocation } from "./optimizer/optimize";
 export { buildPlan, specHash, planHash, placementSpec, type Plan, type PlanAllocation } from "./plan/plan";
 export { UserError, InfeasibleError, InternalError } from "./util/errors";
+export { resolvePrices, type ResolvePricesOptions, type ResolvedPrices } from "./prices/resolve";
+export { refreshPrices, type RefreshOutcome } from "./prices/refresh";
+export { planLive, type LivePlanOptions, type LivePlan } from "./prices/plan-live";
+export { decideDemand, type DemandDecision } from "./metrics/demand";
 
 /** Plans a validated spec on a catalog. */
 export async function planSpec(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Plan> {
@@ -30,4 +36,12 @@ export async function planSpec(spec: WorkloadSpec, catalog: Catalog, settings: O
 /** Validates raw spec input (component args, parsed YAML) and plans it. */
 export async function planWorkload(input: unknown, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Plan> {
   return planSpec(validateSpec(input, catalog), catalog, settings);
+}
+
+/**
+ * Validates raw spec input and plans it with today's inputs: live or cached prices and, for
+ * `demand.fromMetrics`, demand from the running fleet; every fallback is in `warnings`.
+ */
+export async function planWorkloadLive(input: unknown, options: LivePlanOptions = {}): Promise<LivePlan> {
+  return planLive(validateSpec(input, resolveCatalog({ catalogFile: options.catalogFile })), options);
 }

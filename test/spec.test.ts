@@ -52,7 +52,7 @@ describe("spec validation", () => {
 
   it("rejects unknown nested fields and unknown providers", () => {
     const problems = problemsOf({ ...valid, demand: { ...valid.demand, replica: 3 }, providers: { aws: {}, awz: {} } });
-    expect(problems).toContain('demand.replica: unknown field (did you mean "replicas"?); expected one of: replicas, cpu, memoryGiB, gpus');
+    expect(problems).toContain('demand.replica: unknown field (did you mean "replicas"?); expected one of: replicas, cpu, memoryGiB, gpus, fromMetrics');
     expect(problems).toContain('providers.awz: unknown field (did you mean "aws"?); expected one of: aws, azure, gcp');
   });
 

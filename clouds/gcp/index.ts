@@ -1,5 +1,7 @@
 /** GCP planning adapter: naming rules and the embedded-snapshot builder. */
 import type { CloudAdapter } from "../types";
+import { gcpLivePrices } from "./live-prices";
+import { gcpMetrics } from "./metrics";
 
 /** Shared-core machine types: a fraction of a vCPU, bursting on credits. */
 const SHARED_CORE = new Set(["e2-micro", "e2-small", "e2-medium", "f1-micro", "g1-small"]);
@@ -10,4 +12,6 @@ export const gcp: CloudAdapter = {
   isBurstable: (instanceType) => SHARED_CORE.has(instanceType),
   // Loaded on demand: only scripts/build-snapshot.ts needs the raw-data readers.
   buildSnapshot: (dir) => (require("./snapshot") as typeof import("./snapshot")).buildGcpSnapshot(dir),
+  livePrices: gcpLivePrices,
+  metrics: gcpMetrics,
 };

@@ -1,6 +1,7 @@
 /**
- * Which prices a plan uses. Today: the embedded snapshot, with a user catalog file replacing the
- * providers it lists. Live price adapters plug in here, ahead of the snapshot.
+ * The synchronous price catalog: the embedded snapshot, with a user catalog file replacing the
+ * providers it lists. No cache, no network. Plans with live or cached prices go through the async
+ * `resolvePrices` (core/prices/resolve.ts), which falls back to this snapshot per provider.
  */
 import type { Catalog } from "./offer";
 import { loadSnapshot } from "./snapshot";

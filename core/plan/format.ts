@@ -23,6 +23,17 @@ export function usd(amount: number, decimals = 2): string {
   return `$${amount.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`;
 }
 
+/** Where demand came from, when metrics decided it: "demand from metrics: p95 CPU 42% ... -> 31 replicas". */
+function demandLine(plan: Plan): string | undefined {
+  const m = plan.demand.metrics;
+  if (plan.demand.source !== "metrics" || !m) return undefined;
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const observed = m.observedUtilization === undefined ? "no usable samples" : `p${m.percentile} utilization ${pct(m.observedUtilization)}`;
+  const forecast = m.forecast ? `, forecast peak ${pct(m.forecast.peakUtilization)} over ${m.forecast.days} days` : "";
+  const limited = m.limitedBy ? ` (held by ${m.limitedBy})` : "";
+  return `demand from metrics: ${observed}${forecast} on ${m.currentReplicas} running replicas, target ${m.targetUtilization}%, ${m.window.start} to ${m.window.end} -> ${plan.demand.replicas} replicas${limited}`;
+}
+
 function headline(plan: Plan): string {
   const d = plan.demand;
   const instances = plan.allocations.reduce((sum, a) => sum + a.count, 0);
@@ -68,6 +79,10 @@ function allocationRows(plan: Plan): string[][] {
 
 const HEADINGS = ["provider", "region", "instance type", "lifecycle", "count", "replicas", "vCPU / GiB", "$/h each", "$/month"];
 
+function optional(line: string | undefined): string[] {
+  return line === undefined ? [] : [line];
+}
+
 function renderTable(plan: Plan, now: Date): string {
   const table = new Table({
     head: HEADINGS,
@@ -81,6 +96,7 @@ function renderTable(plan: Plan, now: Date): string {
     headline(plan),
     table.toString(),
     `share by provider: ${providerShares(plan).join(", ")}`,
+    ...optional(demandLine(plan)),
     `prices: ${priceLines(plan, now).join("; ")}`,
     `solver: ${plan.solver.status}, gap ${plan.solver.gap}, ${plan.solver.ms} ms · spec ${plan.specHash.slice(0, 19)}`,
     "",
@@ -103,6 +119,7 @@ function renderMarkdown(plan: Plan, now: Date): string {
     "",
     "<details><summary>Prices and solver</summary>",
     "",
+    ...optional(demandLine(plan)).map((l) => `- ${l}`),
     ...priceLines(plan, now).map((l) => `- ${l}`),
     `- solver: ${plan.solver.status} (gap ${plan.solver.gap}) in ${plan.solver.ms} ms`,
     `- spec hash: \`${plan.specHash}\``,

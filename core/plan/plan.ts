@@ -10,6 +10,7 @@ import { regionsByProvider } from "../catalog/query";
 import { contentHash } from "../util/hash";
 import { HOURS_PER_MONTH } from "../optimizer/model";
 import type { Placement } from "../optimizer/optimize";
+import type { DemandDetails } from "../metrics/demand";
 
 export interface PlanAllocation {
   provider: string;
@@ -31,7 +32,15 @@ export interface PlanAllocation {
 export interface Plan {
   workload: string;
   specHash: string;
-  demand: { replicas: number; cpu: number; memoryGiB: number; gpus: number; source: "static" | "metrics" };
+  demand: {
+    replicas: number;
+    cpu: number;
+    memoryGiB: number;
+    gpus: number;
+    source: "static" | "metrics";
+    /** With source "metrics": the window, percentile, observed utilization and forecast behind `replicas`. */
+    metrics?: DemandDetails;
+  };
   prices: Record<string, { source: PriceSourceKind; asOf: string }>;
   allocations: PlanAllocation[];
   totals: { replicas: number; vcpu: number; memoryGiB: number; hourlyUsd: number; monthlyUsd: number };

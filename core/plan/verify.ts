@@ -18,7 +18,8 @@ export interface PlanViolation {
 
 export function verifyPlan(plan: Plan, spec: WorkloadSpec): PlanViolation[] {
   const out: PlanViolation[] = [];
-  const R = spec.demand.replicas;
+  // A metrics-sized plan answers the demand its metrics decided, not the spec's static count.
+  const R = plan.demand.source === "metrics" ? plan.demand.replicas : spec.demand.replicas;
   const c = constraintsOfSpec(spec);
   const placed = plan.allocations.reduce((sum, a) => sum + a.replicas, 0);
   if (placed < R) out.push({ path: "demand.replicas", message: `places ${placed} of ${R} demanded replicas` });

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { CLOUD_NAMES } from "../../clouds/registry";
+import { fromMetricsSchema } from "../metrics/spec";
 
 const share = (what: string) =>
   z.number({ error: `expected a number between 0 and 1 (${what})` }).min(0).max(1);
@@ -33,6 +34,7 @@ export const workloadSpecSchema = z.strictObject({
     cpu: z.number().positive(),
     memoryGiB: z.number().positive(),
     gpus: z.number().int().min(0).default(0),
+    fromMetrics: fromMetricsSchema.optional(),
   }),
   instance: z
     .strictObject({

@@ -1,10 +1,10 @@
 /** `multicloud drift`: re-optimize every pinned workload with today's prices and propose changes. */
-import { resolveCatalog } from "../../core/catalog/resolve";
 import { planSpec } from "../../core";
+import { planLive } from "../../core/prices/plan-live";
 import { UserError } from "../../core/util/errors";
 import { readStackConfig, pinPlacement, writeStackConfig } from "../../core/placement/stack-config";
 import { readStackExport } from "../../core/placement/stack-export";
-import { driftWorkload, type DriftSettings } from "../../core/drift/drift";
+import { driftWorkload, type DriftSettings, type Planner } from "../../core/drift/drift";
 import { proposedCount, renderDriftJson, renderDriftMarkdown, renderDriftTable, type DriftReport } from "../../core/drift/render";
 import type { Io } from "./main";
 
@@ -14,6 +14,8 @@ export interface DriftCommandOptions {
   stackConfig: string;
   catalog?: string;
   offline: boolean;
+  /** Call the live price and metrics APIs (opt-in; cache or snapshot otherwise). */
+  live?: boolean;
   minSavings: string;
   maxDisruption: string;
   stackExport?: string;
@@ -34,10 +36,20 @@ export async function driftCommand(options: DriftCommandOptions, io: Io): Promis
         "pin one with `multicloud plan SPEC --stack-config FILE --write`",
     );
   }
-  const catalog = resolveCatalog({ catalogFile: options.catalog, offline: options.offline });
-  const planner = (spec: Parameters<typeof planSpec>[0], s?: Parameters<typeof planSpec>[2]) => planSpec(spec, catalog, s);
   const report: DriftReport = { workloads: [] };
-  for (const name of names) report.workloads.push(await driftWorkload(pinned[name]!, catalog, planner, settings));
+  for (const name of names) {
+    const entry = pinned[name]!;
+    // Today's prices and demand, resolved once per workload; the budgeted re-solve reuses them.
+    const today = await planLive(entry.spec, { catalogFile: options.catalog, offline: options.offline, live: options.live });
+    for (const w of today.warnings) io.stderr(`warning: ${name}: ${w}\n`);
+    const planner: Planner = async (spec, optimize) => {
+      if (!optimize) return today.plan;
+      const sized = { ...spec, demand: { ...spec.demand, replicas: today.plan.demand.replicas } };
+      const plan = await planSpec(sized, today.catalog, optimize);
+      return { ...plan, specHash: today.plan.specHash, demand: today.plan.demand };
+    };
+    report.workloads.push(await driftWorkload(entry, today.catalog, planner, settings));
+  }
 
   const render = { table: renderDriftTable, markdown: renderDriftMarkdown, json: renderDriftJson }[options.format];
   io.stdout(render(report));

@@ -8,6 +8,8 @@ import { UserError } from "../../core/util/errors";
 import { FORMATS } from "../../core/plan/format";
 import { planCommand } from "./plan";
 import { driftCommand, DRIFT_FORMATS } from "./drift";
+import { backupPlanCommand } from "./backup";
+import { pricesRefreshCommand, pricesShowCommand } from "./prices";
 import { readFileSync } from "node:fs";
 import { packagePath } from "../../core/util/package-root";
 
@@ -39,8 +41,9 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option("--out <file>", "write the output to a file instead of stdout")
     .option("--stack-config <file>", "Pulumi.<stack>.yaml to pin the plan in (with --write)")
     .option("--write", "pin the plan under multicloud:placements in --stack-config, keeping the rest of the file")
+    .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
     .action(async (spec: string, options) => {
-      setCode(await planCommand(spec, { ...options, offline: offline(options) }, io));
+      setCode(await planCommand(spec, { ...options, offline: offline(options), live: live(options) }, io));
     });
 
   root
@@ -51,14 +54,52 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .option("--min-savings <pct>", "propose a move only when it saves at least this percent", "5")
     .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", "0.5")
+    .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
     .option("--stack-export <file>", "`pulumi stack export` output: placements of deployed workloads the config does not pin")
     .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMATS).default("table"))
     .option("--write", "rewrite --stack-config with the proposed placements, keeping the rest of the file")
     .action(async (options) => {
-      setCode(await driftCommand({ ...options, offline: offline(options) }, io));
+      setCode(await driftCommand({ ...options, offline: offline(options), live: live(options) }, io));
     });
 
+  root
+    .command("backup")
+    .description("cross-cloud backups")
+    .command("plan")
+    .description("choose the cheapest backup destination for a backup spec and show the cost breakdown (offline)")
+    .argument("<spec>", "backup spec file (YAML or JSON)")
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
+    .option("--out <file>", "write the output to a file instead of stdout")
+    .action(async (spec: string, options) => {
+      setCode(await backupPlanCommand(spec, options, io));
+    });
+  const prices = root.command("prices").description("live prices: fill the on-disk cache, or show one instance type's prices");
+  prices
+    .command("refresh")
+    .description("fetch live prices into the cache (ignores its 24 h TTL); progress on stderr")
+    .option("--provider <name>", "only this provider (default: every provider with live prices)")
+    .option("--regions <regions...>", "only these regions (comma- or space-separated; default: every region)")
+    .action(async (options) => {
+      setCode(await pricesRefreshCommand(options, io));
+    });
+  prices
+    .command("show")
+    .description("show an instance type's prices per region, and where they come from")
+    .argument("<type>", "instance type, e.g. m7i.xlarge, Standard_D4s_v5, n2-standard-4")
+    .option("--region <region>", "only this region")
+    .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
+    .option("--live", "fetch live prices first (also MULTICLOUD_LIVE=1)")
+    .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (type: string, options) => {
+      setCode(await pricesShowCommand(type, { ...options, offline: offline(options), live: live(options) }, io));
+    });
   return root;
+}
+
+/** Live price and metrics APIs are opt-in, so that a plan on a machine without network never waits. */
+function live(options: { live?: boolean }): boolean {
+  return Boolean(options.live) || process.env.MULTICLOUD_LIVE === "1";
 }
 
 function offline(options: { offline?: boolean }): boolean {

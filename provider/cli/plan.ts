@@ -1,7 +1,7 @@
 /** `multicloud plan SPEC`: read inputs, call the planner, render. */
 import { resolveCatalog } from "../../core/catalog/resolve";
 import { loadSpecFile } from "../../core/spec/load";
-import { planSpec } from "../../core";
+import { planLive } from "../../core/prices/plan-live";
 import { renderPlan, type OutputFormat } from "../../core/plan/format";
 import { writeFileAtomic } from "../../core/util/files";
 import { UserError } from "../../core/util/errors";
@@ -11,6 +11,8 @@ import type { Io } from "./main";
 export interface PlanCommandOptions {
   catalog?: string;
   offline: boolean;
+  /** Call the live price and metrics APIs (opt-in; cache or snapshot otherwise). */
+  live?: boolean;
   format: OutputFormat;
   out?: string;
   stackConfig?: string;
@@ -22,9 +24,9 @@ export async function planCommand(specFile: string, options: PlanCommandOptions,
   if (options.stackConfig && !options.write) throw new UserError("--stack-config is only used with --write (to pin the plan); add --write, or drop --stack-config");
   // Read the stack config first: a bad file fails before any planning work.
   const config = options.stackConfig ? readStackConfig(options.stackConfig) : undefined;
-  const catalog = resolveCatalog({ catalogFile: options.catalog, offline: options.offline });
-  const spec = loadSpecFile(specFile, catalog);
-  const plan = await planSpec(spec, catalog);
+  const spec = loadSpecFile(specFile, resolveCatalog({ catalogFile: options.catalog, offline: options.offline }));
+  const { plan, warnings } = await planLive(spec, { catalogFile: options.catalog, offline: options.offline, live: options.live });
+  for (const w of warnings) io.stderr(`warning: ${w}\n`);
   const text = renderPlan(plan, options.format);
   if (options.out) {
     writeFileAtomic(options.out, text);

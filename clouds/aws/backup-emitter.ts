@@ -1,0 +1,275 @@
+/**
+ * AWS backup emitter: an S3 bucket as a backup destination (filled by AWS DataSync), and the
+ * read-only grants on an S3 bucket as a backup source.
+ *
+ * Destination children (logical names, `<n>` = component name; names are identity, pinned by tests):
+ *   <n>-bucket, <n>-versioning, <n>-object-lock (immutable only), <n>-encryption (SSE-KMS),
+ *   <n>-public-access, <n>-tls-only, <n>-lifecycle, <n>-datasync-role, <n>-datasync-access,
+ *   <n>-destination-location, <n>-source-location, <n>-transfer (the DataSync task), <n>-alerts
+ *   (SNS topic), <n>-alerts-policy, <n>-failed-transfers (EventBridge rule),
+ *   <n>-failed-transfers-target, <n>-alerts-email (with notification.email only).
+ * Source children: web identity: <n>-source-reader (IAM role), <n>-source-read (its policy);
+ *   access key: <n>-source-reader (IAM user), <n>-source-read, <n>-source-key.
+ *
+ * Invariants: the bucket is never publicly reachable, refuses plain HTTP, and the DataSync role
+ * cannot delete (the task preserves deleted files, and overwrites only changed objects, which
+ * versioning keeps). Source grants allow List and Get on the source prefix, nothing else.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { asRateExpression } from "../../core/backup/schedule";
+import { InternalError } from "../../core/util/errors";
+import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, SourceAccess } from "../../components/backup/emitter";
+import { awsStorage } from "./storage-list-prices";
+
+type Statement = Record<string, unknown>;
+const policy = (statements: Statement[]) => ({ Version: "2012-10-17", Statement: statements });
+
+/** List the bucket (under the prefix) and read its objects: all a transfer service needs from a source. */
+function readOnlyStatements(bucket: string, prefix: string): Statement[] {
+  const list: Statement = { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: `arn:aws:s3:::${bucket}` };
+  if (prefix !== "") list.Condition = { StringLike: { "s3:prefix": [`${prefix}*`] } };
+  return [list, { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${bucket}/${prefix}*` }];
+}
+
+function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
+  const { name, parent, spec, names, tags } = ctx;
+  const bucket = spec.source.bucket!;
+  const prefix = spec.source.prefix ?? "";
+  const opts = { parent };
+  const readPolicy = JSON.stringify(policy(readOnlyStatements(bucket, prefix)));
+  if (request.method === "web-identity" && request.federation) {
+    const { issuer, subject } = request.federation;
+    // Trust exactly one identity of one issuer: the transfer service account, by its subject.
+    const role = new aws.iam.Role(
+      `${name}-source-reader`,
+      {
+        name: names.dns(64, "reader"),
+        description: `read-only access to s3://${bucket}/${prefix} for the ${name} cross-cloud backup`,
+        assumeRolePolicy: subject.apply((sub) =>
+          JSON.stringify(
+            policy([{ Effect: "Allow", Principal: { Federated: issuer }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { [`${issuer}:sub`]: sub } } }]),
+          ),
+        ),
+        maxSessionDuration: 3600,
+        tags,
+      },
+      opts,
+    );
+    const read = new aws.iam.RolePolicy(`${name}-source-read`, { role: role.id, policy: readPolicy }, opts);
+    return { method: "web-identity", protocol: "s3", bucket, region: spec.source.region, prefix, roleArn: role.arn, resources: [role, read] };
+  }
+  if (request.method === "access-key") {
+    const user = new aws.iam.User(`${name}-source-reader`, { name: names.dns(64, "reader"), tags }, opts);
+    const read = new aws.iam.UserPolicy(`${name}-source-read`, { user: user.name, policy: readPolicy }, opts);
+    const key = new aws.iam.AccessKey(`${name}-source-key`, { user: user.name }, opts);
+    return {
+      method: "access-key",
+      protocol: "s3",
+      endpoint: `s3.${spec.source.region}.amazonaws.com`,
+      bucket,
+      region: spec.source.region,
+      prefix,
+      accessKeyId: key.id,
+      secretAccessKey: pulumi.secret(key.secret),
+      resources: [user, read, key],
+    };
+  }
+  throw new InternalError(`an S3 source cannot grant ${request.method} access`);
+}
+
+function emitBucket(ctx: BackupContext): aws.s3.Bucket {
+  const { name, parent, spec, plan, names, tags, stages } = ctx;
+  const region = plan.destination.region;
+  const opts = { parent };
+  const bucket = new aws.s3.Bucket(
+    `${name}-bucket`,
+    // Object Lock can only be turned on when a bucket is created.
+    { bucket: names.dns(63), region, objectLockEnabled: spec.immutable, forceDestroy: false, tags },
+    // A backup outlives its stack: removing the component leaves the bucket and its data.
+    { ...opts, retainOnDelete: true },
+  );
+  const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, region, versioningConfiguration: { status: "Enabled" } }, opts);
+  if (spec.immutable) {
+    new aws.s3.BucketObjectLockConfiguration(
+      `${name}-object-lock`,
+      { bucket: bucket.id, region, rule: { defaultRetention: { mode: spec.lockRetention ? "COMPLIANCE" : "GOVERNANCE", days: spec.retentionDays } } },
+      { ...opts, dependsOn: [versioning] },
+    );
+  }
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    { bucket: bucket.id, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: spec.encryption?.kmsKeyId }, bucketKeyEnabled: true }] },
+    opts,
+  );
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    { bucket: bucket.id, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    opts,
+  );
+  new aws.s3.BucketPolicy(
+    `${name}-tls-only`,
+    {
+      bucket: bucket.id,
+      region,
+      policy: bucket.arn.apply((arn) =>
+        JSON.stringify(policy([{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }])),
+      ),
+    },
+    { ...opts, dependsOn: [publicAccess] },
+  );
+  const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
+    { id: "keep-replaced-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: spec.retentionDays } },
+    { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+  ];
+  if (stages.length > 1) {
+    rules.unshift({ id: "tiering", status: "Enabled", filter: {}, transitions: stages.slice(1).map((s) => ({ days: s.fromDay, storageClass: awsStorage.classes[s.tier] })) });
+  }
+  new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, region, rules }, { ...opts, dependsOn: [versioning] });
+  return bucket;
+}
+
+/** The DataSync location that reads the source, per the kind of access the source granted. */
+function sourceLocation(ctx: BackupContext, access: SourceAccess): { arn: pulumi.Output<string>; enhanced: boolean } {
+  const { name, parent, spec, plan, tags } = ctx;
+  const opts = { parent, dependsOn: access.resources };
+  const region = plan.destination.region;
+  const subdirectory = `/${access.prefix}`;
+  if (access.method === "access-key") {
+    // Agentless, so Enhanced mode: the other cloud's S3-compatible endpoint over HTTPS.
+    const location = new aws.datasync.LocationObjectStorage(
+      `${name}-source-location`,
+      { region, serverHostname: access.endpoint, serverProtocol: "HTTPS", serverPort: 443, bucketName: access.bucket, subdirectory, accessKey: access.accessKeyId, secretKey: pulumi.secret(access.secretAccessKey), tags },
+      opts,
+    );
+    return { arn: location.arn, enhanced: true };
+  }
+  if (access.method === "sas") {
+    const location = new aws.datasync.LocationAzureBlob(
+      `${name}-source-location`,
+      {
+        region,
+        containerUrl: `https://${access.account}.blob.core.windows.net/${access.container}`,
+        authenticationType: "SAS",
+        sasConfiguration: pulumi.secret(access.sasToken.apply((token) => ({ token }))),
+        agentArns: [spec.dataSyncAgentArn!],
+        subdirectory,
+        tags,
+      },
+      opts,
+    );
+    return { arn: location.arn, enhanced: false };
+  }
+  throw new InternalError(`DataSync cannot read a source granted by ${access.method}`);
+}
+
+function emitAlert(ctx: BackupContext, taskArn: pulumi.Output<string>): void {
+  const { name, parent, spec, plan, names, tags } = ctx;
+  const region = plan.destination.region;
+  const opts = { parent };
+  const topic = new aws.sns.Topic(`${name}-alerts`, { name: names.dns(256, "alerts"), region, tags }, opts);
+  const rule = new aws.cloudwatch.EventRule(
+    `${name}-failed-transfers`,
+    {
+      name: names.dns(64, "failed"),
+      region,
+      description: `DataSync executions of the ${name} backup that end in ERROR`,
+      eventPattern: taskArn.apply((arn) =>
+        JSON.stringify({ source: ["aws.datasync"], "detail-type": ["DataSync Task Execution State Change"], resources: [{ prefix: `${arn}/execution/` }], detail: { State: ["ERROR"] } }),
+      ),
+      tags,
+    },
+    opts,
+  );
+  new aws.sns.TopicPolicy(
+    `${name}-alerts-policy`,
+    {
+      arn: topic.arn,
+      region,
+      policy: pulumi
+        .all([topic.arn, rule.arn])
+        .apply(([topicArn, ruleArn]) =>
+          JSON.stringify(policy([{ Sid: "EventBridgePublishes", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } } }])),
+        ),
+    },
+    opts,
+  );
+  new aws.cloudwatch.EventTarget(`${name}-failed-transfers-target`, { rule: rule.name, arn: topic.arn, region }, opts);
+  if (spec.notification) {
+    new aws.sns.TopicSubscription(`${name}-alerts-email`, { topic: topic.arn, protocol: "email", endpoint: spec.notification.email, region }, opts);
+  }
+}
+
+function emitDestination(ctx: BackupContext, access: SourceAccess): DestinationResult {
+  const { name, parent, spec, plan, names, tags, schedule } = ctx;
+  const region = plan.destination.region;
+  const opts = { parent };
+  const bucket = emitBucket(ctx);
+  const account = aws.getCallerIdentityOutput({}, { parent });
+  const role = new aws.iam.Role(
+    `${name}-datasync-role`,
+    {
+      name: names.dns(64, "datasync"),
+      description: `DataSync writes the ${name} backup`,
+      // Confused-deputy guard: only DataSync acting for this account may assume the role.
+      assumeRolePolicy: account.accountId.apply((id) =>
+        JSON.stringify(policy([{ Effect: "Allow", Principal: { Service: "datasync.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": id } } }])),
+      ),
+      tags,
+    },
+    opts,
+  );
+  const writePolicy = bucket.arn.apply((arn) => {
+    const statements: Statement[] = [
+      { Sid: "Bucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: arn },
+      {
+        Sid: "Objects",
+        Effect: "Allow",
+        Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectTagging", "s3:ListMultipartUploadParts", "s3:PutObject", "s3:PutObjectTagging"],
+        Resource: `${arn}/*`,
+      },
+    ];
+    if (spec.encryption?.kmsKeyId) statements.push({ Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: spec.encryption.kmsKeyId });
+    return JSON.stringify(policy(statements));
+  });
+  const writeAccess = new aws.iam.RolePolicy(`${name}-datasync-access`, { role: role.id, policy: writePolicy }, opts);
+  const destination = new aws.datasync.S3Location(
+    `${name}-destination-location`,
+    { region, s3BucketArn: bucket.arn, subdirectory: `/${access.prefix}`, s3Config: { bucketAccessRoleArn: role.arn }, tags },
+    { ...opts, dependsOn: [writeAccess] },
+  );
+  const source = sourceLocation(ctx, access);
+  const task = new aws.datasync.Task(
+    `${name}-transfer`,
+    {
+      name: names.dns(256),
+      region,
+      sourceLocationArn: source.arn,
+      destinationLocationArn: destination.arn,
+      taskMode: source.enhanced ? "ENHANCED" : "BASIC",
+      options: {
+        // Enhanced mode verifies what it transferred; Basic mode can verify the whole copy.
+        verifyMode: source.enhanced ? "ONLY_FILES_TRANSFERRED" : "POINT_IN_TIME_CONSISTENT",
+        transferMode: "CHANGED",
+        overwriteMode: "ALWAYS",
+        preserveDeletedFiles: "PRESERVE",
+      },
+      schedule: { scheduleExpression: asRateExpression(schedule) },
+      tags,
+    },
+    opts,
+  );
+  emitAlert(ctx, task.arn);
+  return { bucket: bucket.bucket, url: pulumi.interpolate`s3://${bucket.bucket}/${access.prefix}`, transferJobId: task.arn, followUp: pulumi.output([]) };
+}
+
+export const awsBackupEmitter: BackupEmitter = {
+  provider: "aws",
+  accessRequest: (_ctx, sourceProvider) => {
+    // DataSync reads GCS through its S3-compatible API (an HMAC key) and Azure Blob with a SAS.
+    if (sourceProvider === "azure") return { method: "sas" };
+    return { method: "access-key" };
+  },
+  grantRead,
+  emitDestination,
+};

@@ -1,0 +1,52 @@
+/**
+ * Google Cloud regions and where they are. The table is the list of regions a backup may name
+ * (Cloud Storage dual- and multi-regions such as `US` or `EUR4` are not offered as destinations:
+ * a backup goes to one region of another cloud).
+ */
+import type { RegionTable } from "../../core/backup/types";
+
+export const gcpRegions: RegionTable = {
+  "us-central1": ["north-america", "US"],
+  "us-east1": ["north-america", "US"],
+  "us-east4": ["north-america", "US"],
+  "us-east5": ["north-america", "US"],
+  "us-south1": ["north-america", "US"],
+  "us-west1": ["north-america", "US"],
+  "us-west2": ["north-america", "US"],
+  "us-west3": ["north-america", "US"],
+  "us-west4": ["north-america", "US"],
+  "northamerica-northeast1": ["north-america", "CA"],
+  "northamerica-northeast2": ["north-america", "CA"],
+  "northamerica-south1": ["north-america", "MX"],
+  "southamerica-east1": ["south-america", "BR"],
+  "southamerica-west1": ["south-america", "CL"],
+  "europe-west1": ["europe", "BE"],
+  "europe-west2": ["europe", "GB"],
+  "europe-west3": ["europe", "DE"],
+  "europe-west4": ["europe", "NL"],
+  "europe-west6": ["europe", "CH"],
+  "europe-west8": ["europe", "IT"],
+  "europe-west9": ["europe", "FR"],
+  "europe-west10": ["europe", "DE"],
+  "europe-west12": ["europe", "IT"],
+  "europe-central2": ["europe", "PL"],
+  "europe-north1": ["europe", "FI"],
+  "europe-north2": ["europe", "SE"],
+  "europe-southwest1": ["europe", "ES"],
+  "me-central1": ["middle-east", "QA"],
+  "me-central2": ["middle-east", "SA"],
+  "me-west1": ["middle-east", "IL"],
+  "africa-south1": ["africa", "ZA"],
+  "asia-east1": ["asia-pacific", "TW"],
+  "asia-east2": ["asia-pacific", "HK"],
+  "asia-northeast1": ["asia-pacific", "JP"],
+  "asia-northeast2": ["asia-pacific", "JP"],
+  "asia-northeast3": ["asia-pacific", "KR"],
+  "asia-south1": ["asia-pacific", "IN"],
+  "asia-south2": ["asia-pacific", "IN"],
+  "asia-southeast1": ["asia-pacific", "SG"],
+  "asia-southeast2": ["asia-pacific", "ID"],
+  "asia-southeast3": ["asia-pacific", "TH"],
+  "australia-southeast1": ["asia-pacific", "AU"],
+  "australia-southeast2": ["asia-pacific", "AU"],
+};

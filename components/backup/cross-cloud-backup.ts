@@ -1,0 +1,129 @@
+/**
+ * CrossCloudBackup (`multicloud:index:CrossCloudBackup`): keeps a scheduled, verified copy of an
+ * S3 bucket, Blob container or GCS bucket on another cloud, in the destination that costs least.
+ *
+ * Validate -> plan -> emit. The constructor validates every arg and chooses the destination
+ * (core/backup: pure, synchronous, offline prices) before it calls `super`, so bad input throws
+ * from `new` with every problem named and nothing registered, not even the component. Children
+ * are then registered in `initialize` (Pulumi's component hook), only through the two clouds'
+ * emitters (./emitters.ts): this file never names a cloud.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { lifecycleStages, physicalNames, planBackupArgs, transferSchedule, type BackupPlan, type BackupSpec } from "../../core/backup";
+import { UserError } from "../../core/util/errors";
+import { formatPath, type SpecProblem } from "../../core/spec/issues";
+import type { BackupDestinationOutput, CostItemOutput, CrossCloudBackupArgs } from "./args";
+import type { BackupContext, DestinationResult } from "./emitter";
+import { loadBackupEmitter } from "./emitters";
+import { backupTags } from "./tags";
+
+export const BACKUP_TOKEN = "multicloud:index:CrossCloudBackup";
+
+interface Prepared {
+  spec: BackupSpec;
+  plan: BackupPlan;
+}
+
+interface BackupData {
+  plan: BackupPlan;
+  result: DestinationResult;
+}
+
+// Outside the class: the schema inferrer reads every class property as an output.
+const prepared = new WeakMap<object, Prepared>();
+const readiness = new WeakMap<CrossCloudBackup, Promise<void>>();
+
+/** A scheduled, verified, protected copy of a bucket or container on the cheapest other cloud. */
+export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
+  /** Chosen destination: provider, region, bucket or container (and account), URL. */
+  public readonly destination: pulumi.Output<BackupDestinationOutput>;
+  /** DataSync task ARN, Storage Transfer job name, or Data Factory pipeline id. */
+  public readonly transferJobId: pulumi.Output<string>;
+  /** Estimated monthly cost at the destination's list prices, USD. */
+  public readonly monthlyCostUsd: pulumi.Output<number>;
+  /** The estimate, line by line (storage per class, egress, requests, transfer fees). */
+  public readonly costBreakdown: pulumi.Output<CostItemOutput[]>;
+  /** The whole decision: destination, breakdown, runners-up, exclusions, price dates. */
+  public readonly plan: pulumi.Output<{ [key: string]: any }>;
+  /** Steps left to a person after `pulumi up` (empty when none). */
+  public readonly followUp: pulumi.Output<string[]>;
+
+  constructor(name: string, args: CrossCloudBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(BACKUP_TOKEN, name, prepare(name, args), opts);
+    const data = pulumi.output(this.getData());
+    readiness.set(this, this.getData().then(() => undefined));
+    this.destination = data.apply((d) =>
+      pulumi.output({ provider: d.plan.destination.provider, region: d.plan.destination.region, bucket: d.result.bucket, account: d.result.account, url: d.result.url }),
+    );
+    this.transferJobId = data.apply((d) => d.result.transferJobId);
+    this.monthlyCostUsd = data.apply((d) => d.plan.destination.monthlyUsd);
+    this.costBreakdown = data.apply((d) => d.plan.breakdown);
+    this.plan = data.apply((d) => d.plan as unknown as { [key: string]: any });
+    this.followUp = data.apply((d) => d.result.followUp);
+  }
+
+  /** Resolves once every child resource has been created (rejects if emitting failed). */
+  ready(): Promise<void> {
+    return readiness.get(this)!;
+  }
+
+  protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name?: string): Promise<BackupData> {
+    const { spec, plan } = prepared.get(args)!;
+    const names = physicalNames(pulumi.getProject(), pulumi.getStack(), name!);
+    const ctx: BackupContext = {
+      name: name!,
+      parent: this,
+      spec,
+      plan,
+      names,
+      tags: backupTags(spec.tags, names.slug),
+      schedule: transferSchedule(spec.rpoHours),
+      stages: lifecycleStages(spec.archiveAfterDays),
+    };
+    const [destination, source] = await Promise.all([loadBackupEmitter(plan.destination.provider), loadBackupEmitter(plan.source.provider)]);
+    const request = destination.accessRequest(ctx, plan.source.provider);
+    const access = source.grantRead(ctx, request);
+    const result = destination.emitDestination(ctx, access);
+    void pulumi.log.info(
+      `${plan.source.provider}/${plan.source.region} -> ${plan.destination.provider}/${plan.destination.region}${plan.destination.pinned ? " (pinned)" : ""}: about $${plan.destination.monthlyUsd}/month`,
+      this,
+    );
+    this.registerOutputs({
+      destination: { provider: plan.destination.provider, region: plan.destination.region, bucket: result.bucket, account: result.account, url: result.url },
+      transferJobId: result.transferJobId,
+      monthlyCostUsd: plan.destination.monthlyUsd,
+      costBreakdown: plan.breakdown,
+      plan,
+      followUp: result.followUp,
+    });
+    return { plan, result };
+  }
+}
+
+/**
+ * Validates the args and plans the backup, synchronously. Returns the normalised spec (the
+ * component's recorded inputs) and remembers the plan for `initialize`, which receives that very
+ * object. Throws a ResourceError without a stack trace naming every problem.
+ */
+function prepare(name: string, args: CrossCloudBackupArgs): pulumi.Inputs {
+  try {
+    const unknowns = nonPlainValues(args, []);
+    if (unknowns.length > 0) throw new UserError(`invalid backup args: ${unknowns.map((p) => `${formatPath(p.path)}: ${p.message}`).join("; ")}`);
+    const { spec, plan } = planBackupArgs(name, args);
+    const inputs = { ...spec } as pulumi.Inputs;
+    prepared.set(inputs, { spec, plan });
+    return inputs;
+  } catch (err) {
+    if (err instanceof UserError) throw new pulumi.ResourceError(`CrossCloudBackup "${name}": ${err.message}`, undefined, true);
+    throw err;
+  }
+}
+
+/** Outputs and promises where plain values are needed: the destination is chosen from them. */
+function nonPlainValues(value: unknown, path: PropertyKey[]): SpecProblem[] {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+    return [{ path, message: "must be a plain value known at preview (the destination and the resources are decided from it), not an Output or a Promise" }];
+  }
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => nonPlainValues(v, [...path, Array.isArray(value) ? Number(k) : k]));
+}

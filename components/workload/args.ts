@@ -1,0 +1,155 @@
+/**
+ * The `MultiCloudWorkload` args: the DESIGN.md workload spec (demand, instance, providers,
+ * constraints, scaling; `name` defaults to the resource name) plus what the resources need.
+ *
+ * This file is also the plugin's schema source (provider/schema-gen.ts infers the package schema
+ * from these interfaces), so it follows the inferrer's rules: interfaces, no union types (choices
+ * are `as const` enums, which accept plain strings too), `pulumi.Input<>` only where a value may
+ * be computed by another resource. Everything that decides *how many* resources exist is plain:
+ * a placement is computed at construction time, before any child resource is registered.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { AwsWorkloadArgs } from "../../clouds/aws/workload-emitter";
+import type { AzureWorkloadArgs } from "../../clouds/azure/workload-emitter";
+import type { GcpWorkloadArgs } from "../../clouds/gcp/workload-emitter";
+
+/** CPU architecture of the instances; `any` lets the optimizer mix architectures. */
+export const InstanceArch = { X86_64: "x86_64", Arm64: "arm64", Any: "any" } as const;
+export type InstanceArch = (typeof InstanceArch)[keyof typeof InstanceArch];
+
+/** Transport protocol of a declared port. */
+export const Protocol = { Tcp: "tcp", Udp: "udp" } as const;
+export type Protocol = (typeof Protocol)[keyof typeof Protocol];
+
+/** Where a deployed placement came from. */
+export const PlacementSource = {
+  /** The plan pinned in stack config (`multicloud:placements`) for this exact spec. */
+  Pinned: "pinned",
+  /** Computed at deploy time from current prices: not pinned, may change on the next deploy. */
+  Computed: "computed",
+} as const;
+export type PlacementSource = (typeof PlacementSource)[keyof typeof PlacementSource];
+
+/** How many replicas to place, and what each needs. */
+export interface WorkloadDemandArgs {
+  /** Replicas to place (copies of the workload's unit). */
+  replicas: number;
+  /** vCPUs per replica. */
+  cpu: number;
+  /** GiB of memory per replica. */
+  memoryGiB: number;
+  /** GPUs per replica (default 0). */
+  gpus?: number;
+}
+
+/** Glob lists on instance type names. */
+export interface WorkloadFamiliesArgs {
+  allow?: string[];
+  deny?: string[];
+}
+
+/** What each instance may look like. */
+export interface WorkloadInstanceArgs {
+  minVcpu?: number;
+  maxVcpu?: number;
+  /** Default x86_64. */
+  arch?: InstanceArch;
+  /** GPU model (e.g. a100) when demand.gpus > 0. */
+  gpuType?: string;
+  /** Burstable / shared-core types are excluded unless true. */
+  allowBurstable?: boolean;
+  /** Blast-radius cap: at most this many replicas on one instance. */
+  maxReplicasPerInstance?: number;
+  families?: WorkloadFamiliesArgs;
+}
+
+/** One cloud the workload may be placed on (DESIGN.md spec `providers.<cloud>`). */
+export interface WorkloadProviderArgs {
+  /** Regions allowed; absent = every region in the price catalog. */
+  regions?: string[];
+  /** Fraction off list prices (EDP, savings plans), 0 to 0.99. */
+  discount?: number;
+}
+
+export interface WorkloadQuotaArgs {
+  /** vCPUs the workload may use in that provider/region. */
+  vcpu: number;
+}
+
+/** Placement constraints; all optional. */
+export interface WorkloadConstraintsArgs {
+  minProviders?: number;
+  maxProviderShare?: number;
+  survivesProviderLoss?: number;
+  maxSpotShare?: number;
+  maxMonthlyUsd?: number;
+  /** Keyed `provider/region`, e.g. `aws/us-east-1`. */
+  quotas?: { [providerRegion: string]: WorkloadQuotaArgs };
+}
+
+/** Autoscaler settings, the same on every cloud. */
+export interface WorkloadScalingArgs {
+  /** Target average CPU utilisation, percent (default 60). */
+  targetCpuUtilization?: number;
+  /** Max size of each group = ceil(planned count x maxScaleOut) (default 2). */
+  maxScaleOut?: number;
+}
+
+/** A port opened to `ingressCidrs` on every cloud. */
+export interface WorkloadPortArgs {
+  port: number;
+  /** Default tcp. */
+  protocol?: Protocol;
+}
+
+export interface MultiCloudWorkloadArgs {
+  /** Workload name in the plan, the placement record and tags; defaults to the resource name. */
+  name?: string;
+  demand: WorkloadDemandArgs;
+  instance?: WorkloadInstanceArgs;
+  /** Clouds the workload may be placed on, keyed aws, azure, gcp. */
+  providers: { [cloud: string]: WorkloadProviderArgs };
+  constraints?: WorkloadConstraintsArgs;
+  scaling?: WorkloadScalingArgs;
+
+  /** Price catalog CSV (DESIGN.md format): replaces every other price source for the providers it lists. */
+  catalog?: string;
+  /** Tags on every resource on every cloud (normalised to label rules on GCP). */
+  tags?: { [key: string]: string };
+  /** Ports opened to `ingressCidrs`; nothing is reachable from outside the network otherwise. */
+  ports?: WorkloadPortArgs[];
+  /** IPv4 CIDR blocks allowed to reach `ports` (0.0.0.0/0 only when listed). */
+  ingressCidrs?: string[];
+  /** One cloud-init script, delivered as EC2 user data, Azure custom data and GCE `user-data` metadata. */
+  userData?: pulumi.Input<string>;
+  /** Give instances public IPs (default false); needs networks of your own with internet access. */
+  assignPublicIp?: boolean;
+  /** Create a private network in each region with no network given (default true). */
+  createNetworks?: boolean;
+  /** Root disk size in GiB (default 30). */
+  rootVolumeGiB?: number;
+
+  /** AWS resources: providers, networks and images per region. */
+  aws?: AwsWorkloadArgs;
+  /** Azure resources: providers, resource group, subnets, admin SSH key. */
+  azure?: AzureWorkloadArgs;
+  /** GCP resources: providers, project, networks, image. */
+  gcp?: GcpWorkloadArgs;
+}
+
+/** One emitted instance group (an ASG, a VM scale set, a managed instance group). */
+export interface WorkloadGroupOutput {
+  cloud: string;
+  region: string;
+  instanceType: string;
+  /** on-demand, spot, or mixed (one group realising both). */
+  lifecycle: string;
+  onDemand: number;
+  spot: number;
+  minSize: number;
+  maxSize: number;
+  /** Resource type of the group. */
+  kind: string;
+  /** ASG name, VM scale set id, or managed instance group self link. */
+  id: string;
+}

@@ -1,0 +1,88 @@
+/**
+ * The one interface each cloud implements to realise a plan (`clouds/<cloud>/workload-emitter.ts`),
+ * listed in ./emitters.ts. The component talks to clouds only through it, so it never names one.
+ *
+ * Two steps, so that bad args fail before anything is registered:
+ * 1. `prepare` validates the cloud's own args section (`args.<cloud>`) and its cross-field rules,
+ *    returning problems (field paths from the args root) or a prepared cloud. It registers nothing.
+ * 2. `emit` (on the prepared cloud) registers the cloud's resources for the groups it is given,
+ *    every one parented to the component and using the region's provider. Emitters only emit:
+ *    which groups exist, their sizes, names, tags and address ranges are decided by the pure
+ *    modules beside this file and handed in.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { WorkloadSpec } from "../../core/spec/schema";
+import type { SpecProblem } from "../../core/spec/issues";
+import type { Grouping, WorkloadGroup } from "./groups";
+
+export interface Port {
+  port: number;
+  protocol: "tcp" | "udp";
+}
+
+/** The cloud-independent resource settings, validated and defaulted (./settings.ts). */
+export interface CommonSettings {
+  tags: Record<string, string>;
+  ports: Port[];
+  ingressCidrs: string[];
+  userData?: pulumi.Input<string>;
+  assignPublicIp: boolean;
+  createNetworks: boolean;
+  rootVolumeGiB: number;
+}
+
+export interface PrepareContext {
+  spec: WorkloadSpec;
+  common: CommonSettings;
+}
+
+export interface PrepareResult {
+  problems: SpecProblem[];
+  /** Present when there are no problems. */
+  prepared?: PreparedCloud;
+}
+
+export interface WorkloadEmitter {
+  /** Cloud name, as in specs and plans. */
+  readonly cloud: string;
+  /** Whether one group may hold both lifecycles. */
+  readonly grouping: Grouping;
+  /** Validates `args.<cloud>` (undefined when absent). Registers nothing. */
+  prepare(section: unknown, context: PrepareContext): PrepareResult;
+}
+
+export interface PreparedCloud {
+  /** Explicit providers by region; undefined when the component creates one per region. */
+  readonly providers?: Readonly<Record<string, pulumi.ProviderResource>>;
+  /** Regions for which args give an existing network. */
+  readonly networkRegions: readonly string[];
+  /** The arg that gives networks, for messages (e.g. `aws.networks`). */
+  readonly networkArg: string;
+  /** A default provider for a region, parented to the component. */
+  defaultProvider(name: string, region: string, parent: pulumi.Resource): pulumi.ProviderResource;
+  emit(input: CloudEmitInput): EmittedGroup[];
+}
+
+export interface CloudEmitInput {
+  /** The workload (spec) name: prefix of every child resource name. */
+  workload: string;
+  parent: pulumi.Resource;
+  /** Common settings with `tags` already merged with the workload and plan tags. */
+  common: CommonSettings;
+  targetCpuUtilization: number;
+  regions: RegionEmitInput[];
+}
+
+export interface RegionEmitInput {
+  region: string;
+  provider: pulumi.ProviderResource;
+  groups: WorkloadGroup[];
+}
+
+/** What the component reports per group (output `groups`). */
+export interface EmittedGroup {
+  group: WorkloadGroup;
+  /** Resource type token of the group resource. */
+  kind: string;
+  id: pulumi.Output<string>;
+}

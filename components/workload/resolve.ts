@@ -1,0 +1,157 @@
+/**
+ * Everything the component decides before it registers a child resource, in order:
+ * validate every arg (spec, common settings, each cloud's section) and report all problems at once;
+ * take the pinned plan from the placement record when its spec hash matches, or compute one;
+ * check the plan against the resource args (providers, networks); group the plan per cloud and
+ * region. Registers nothing, so a bad arg or an infeasible spec fails with no children.
+ */
+import type { Arch, Catalog } from "../../core/catalog/offer";
+import { offerKey } from "../../core/catalog/offer";
+import { resolveCatalog, type PriceOptions } from "../../core/catalog/resolve";
+import { validateSpec } from "../../core/spec/load";
+import type { WorkloadSpec } from "../../core/spec/schema";
+import { formatPath, type SpecProblem } from "../../core/spec/issues";
+import { planSpec } from "../../core";
+import type { Plan, PlanAllocation } from "../../core/plan/plan";
+import { choosePinnedPlan, readPlacementRecord } from "../../core/placement/record";
+import { UserError } from "../../core/util/errors";
+import type { PlacementSource } from "./args";
+import type { CommonSettings, PreparedCloud, WorkloadEmitter } from "./emitter";
+import { WORKLOAD_EMITTERS } from "./emitters";
+import { groupPlan, type RegionGroups } from "./groups";
+import { parseArgs } from "./settings";
+import { networkProblems, providerCoverageProblems, regionKeyProblems } from "./checks";
+
+export interface ResolvedCloud {
+  emitter: WorkloadEmitter;
+  prepared: PreparedCloud;
+  regions: RegionGroups[];
+}
+
+export interface ResolvedWorkload {
+  spec: WorkloadSpec;
+  plan: Plan;
+  source: PlacementSource;
+  /** Why the pinned placement was not used, when the record had one for an older spec. */
+  staleReason?: string;
+  common: CommonSettings;
+  /** Clouds the plan places instances on, in cloud order. */
+  clouds: ResolvedCloud[];
+}
+
+export interface ResolveContext {
+  /** Raw `multicloud:placements` stack config (undefined when unset). */
+  placements: unknown;
+  /** Stack config file named in messages, e.g. Pulumi.dev.yaml. */
+  stackConfig: string;
+}
+
+/**
+ * The prices a workload is planned with: the one place they are resolved, so that live prices can
+ * replace the embedded snapshot here without touching the component.
+ */
+export async function workloadCatalog(options: PriceOptions): Promise<Catalog> {
+  return resolveCatalog(options);
+}
+
+export async function resolveWorkload(args: unknown, resourceName: string, context: ResolveContext): Promise<ResolvedWorkload> {
+  const emitters = WORKLOAD_EMITTERS;
+  const parsed = parseArgs(args, resourceName, emitters.map((e) => e.cloud));
+  const problems: string[] = parsed.problems.map(line);
+
+  const catalog = await collect(problems, () => workloadCatalog({ catalogFile: parsed.catalogFile }), "catalog: ");
+  const spec = catalog && (await collect(problems, async () => validateSpec(parsed.specInput, catalog)));
+  const prepared = new Map<WorkloadEmitter, PreparedCloud>();
+  if (spec && parsed.common) {
+    for (const emitter of emitters) {
+      const result = emitter.prepare(parsed.sections[emitter.cloud], { spec, common: parsed.common });
+      problems.push(...result.problems.map(line));
+      if (result.prepared) {
+        prepared.set(emitter, result.prepared);
+        const allowed = spec.providers[emitter.cloud]?.regions;
+        problems.push(...regionKeyProblems(emitter.cloud, result.prepared, allowed).map(line));
+        if (allowed) problems.push(...providerCoverageProblems(emitter.cloud, result.prepared, allowed).map(line));
+      }
+    }
+  }
+  fail(resourceName, problems);
+  // From here on every arg is valid.
+  const common = parsed.common!;
+  const valid = spec!;
+
+  const choice = choosePinnedPlan(readPlacementRecord(context.placements), valid, context.stackConfig);
+  const plan = choice.kind === "pinned" ? choice.plan : await planSpec(valid, catalog!);
+
+  const groups = groupPlan(plan, {
+    groupingOf: (cloud) => emitterFor(emitters, cloud).grouping,
+    archOf: archResolver(valid, catalog!),
+    maxScaleOut: valid.scaling.maxScaleOut,
+  });
+  const clouds: ResolvedCloud[] = groups.map((g) => {
+    const emitter = emitterFor(emitters, g.cloud);
+    return { emitter, prepared: prepared.get(emitter)!, regions: g.regions };
+  });
+  for (const c of clouds) {
+    const planned = c.regions.map((r) => r.region);
+    problems.push(...providerCoverageProblems(c.emitter.cloud, c.prepared, planned).map(line));
+    problems.push(...networkProblems(c.emitter.cloud, c.prepared, planned, common).map(line));
+  }
+  fail(resourceName, problems);
+
+  return {
+    spec: valid,
+    plan,
+    source: choice.kind === "pinned" ? "pinned" : "computed",
+    staleReason: choice.kind === "stale" ? choice.reason : undefined,
+    common,
+    clouds,
+  };
+}
+
+/**
+ * The architecture of each planned instance type: the spec's when it names one; otherwise the
+ * catalog's (with arch "any", a plan may mix architectures, and images differ per architecture).
+ */
+function archResolver(spec: WorkloadSpec, catalog: Catalog): (a: PlanAllocation) => Arch {
+  if (spec.instance.arch !== "any") {
+    const arch = spec.instance.arch as Arch;
+    return () => arch;
+  }
+  const arches = new Map(catalog.offers.map((o) => [offerKey(o), o.arch]));
+  return (a) => {
+    const arch = arches.get(offerKey(a));
+    if (!arch) {
+      throw new UserError(`instance.arch is "any" and ${offerKey(a)} is not in the price catalog, so its architecture is unknown: set instance.arch to x86_64 or arm64`);
+    }
+    return arch;
+  };
+}
+
+function emitterFor(emitters: readonly WorkloadEmitter[], cloud: string): WorkloadEmitter {
+  const emitter = emitters.find((e) => e.cloud === cloud);
+  // A plan only names clouds of the spec, and the spec only clouds of the registry.
+  if (!emitter) throw new UserError(`the plan places instances on ${cloud}, which has no resource emitter`);
+  return emitter;
+}
+
+/** Runs one validation step, turning a UserError into collected problem lines. */
+async function collect<T>(problems: string[], step: () => Promise<T>, prefix = ""): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    problems.push(...err.problems.map((p) => `${prefix}${p}`));
+    return undefined;
+  }
+}
+
+function line(p: SpecProblem): string {
+  return `${formatPath(p.path)}: ${p.message}`;
+}
+
+function fail(resourceName: string, problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  const head = `invalid MultiCloudWorkload "${resourceName}" args`;
+  const message = problems.length === 1 ? `${head}: ${problems[0]}` : `${head} (${problems.length} problems):\n  ${problems.join("\n  ")}`;
+  throw new UserError(message, problems);
+}

@@ -1,0 +1,125 @@
+/**
+ * MultiCloudWorkload (`multicloud:index:MultiCloudWorkload`): places a workload across AWS, Azure
+ * and GCP at the lowest cost and emits the native resources that realise the placement.
+ *
+ * Thin by design: `initialize` (Pulumi's async component hook) resolves everything first
+ * (./resolve.ts: args validated, plan pinned or computed, checked against the args) and only then
+ * registers children, through the cloud emitters; so a bad arg or an infeasible spec fails the
+ * component with its message and no child resources. Every child is parented to the component.
+ *
+ * Failure surfaces as the rejection of `ready()` (the outputs then resolve to undefined). A program
+ * that does not await it still fails: the rejection is then unhandled, which the Pulumi language
+ * host reports (as a ResourceError on this component, without a stack trace) and turns into a
+ * failed deployment.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { planHash, type Plan } from "../../core/plan/plan";
+import { UserError } from "../../core/util/errors";
+import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadGroupOutput } from "./args";
+import type { EmittedGroup, RegionEmitInput } from "./emitter";
+import { regionName } from "./names";
+import { privateRanges } from "./network";
+import { createdNetworkNotice, placementNotices } from "./notices";
+import { resolveWorkload, type ResolvedWorkload } from "./resolve";
+import { workloadTags } from "./tags";
+
+export const WORKLOAD_TOKEN = "multicloud:index:MultiCloudWorkload";
+
+interface WorkloadData {
+  plan: Plan;
+  placementSource: PlacementSource;
+  groups: pulumi.Output<WorkloadGroupOutput[]>;
+}
+
+// Outside the class: the schema inferrer reads every class property as an output.
+const readiness = new WeakMap<MultiCloudWorkload, Promise<void>>();
+
+/** A workload placed across clouds at the lowest cost that meets its constraints. */
+export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
+  /** The plan the resources realise (DESIGN.md Plan JSON). */
+  public readonly plan: pulumi.Output<{ [key: string]: any }>;
+  /** Monthly cost of the planned instances, USD (hourly x 730). */
+  public readonly monthlyCostUsd: pulumi.Output<number>;
+  /** pinned: the plan from stack config; computed: planned at deploy time, not pinned. */
+  public readonly placementSource: pulumi.Output<PlacementSource>;
+  /** One entry per emitted instance group. */
+  public readonly groups: pulumi.Output<WorkloadGroupOutput[]>;
+
+  constructor(name: string, args: MultiCloudWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(WORKLOAD_TOKEN, name, args as unknown as pulumi.Inputs, opts);
+    const data = this.getData();
+    // The one promise left to reject unobserved when the component fails (see the header).
+    readiness.set(this, data.then(() => undefined));
+    // Each output from its own promise, so the plan is known at preview while group ids are not.
+    // On failure the outputs resolve to undefined rather than reject: an Output built on a
+    // rejected promise leaves a trail of unobserved rejections; the failure is reported once, above.
+    const output = <T>(pick: (d: WorkloadData) => T | pulumi.Output<T>): pulumi.Output<T> =>
+      pulumi.output(data.then(pick, () => undefined as never)) as pulumi.Output<T>;
+    this.plan = output((d) => d.plan as unknown as { [key: string]: any });
+    this.monthlyCostUsd = output((d) => d.plan.totals.monthlyUsd);
+    this.placementSource = output((d) => d.placementSource);
+    this.groups = output((d) => d.groups);
+  }
+
+  /** Resolves once the placement is decided and every child is registered; rejects with why the component failed. */
+  ready(): Promise<void> {
+    return readiness.get(this)!;
+  }
+
+  protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name?: string): Promise<WorkloadData> {
+    const stackConfig = `Pulumi.${pulumi.getStack()}.yaml`;
+    let resolved: ResolvedWorkload;
+    try {
+      resolved = await resolveWorkload(args, name!, { placements: readPlacementsConfig(), stackConfig });
+    } catch (err) {
+      if (err instanceof UserError) throw new pulumi.ResourceError(err.message, this, true);
+      throw err;
+    }
+    const { spec, plan, source } = resolved;
+    const notices = placementNotices({ plan, source, staleReason: resolved.staleReason, stackConfig, now: new Date() });
+    void pulumi.log.info(notices.info, this);
+    for (const warning of notices.warnings) void pulumi.log.warn(warning, this);
+
+    const common = { ...resolved.common, tags: workloadTags(resolved.common.tags, spec.name, planHash(plan)) };
+    const emitted: EmittedGroup[] = resolved.clouds.flatMap(({ emitter, prepared, regions }) => {
+      const cloud = emitter.cloud;
+      const inputs: RegionEmitInput[] = regions.map((r) => ({
+        region: r.region,
+        provider: prepared.providers?.[r.region] ?? prepared.defaultProvider(regionName(spec.name, cloud, r.region), r.region, this),
+        groups: r.groups,
+      }));
+      for (const r of regions.filter((r) => !prepared.networkRegions.includes(r.region))) {
+        void pulumi.log.info(createdNetworkNotice(spec.name, cloud, r.region, privateRanges(cloud, r.region).network, prepared.networkArg), this);
+      }
+      return prepared.emit({ workload: spec.name, parent: this, common, targetCpuUtilization: spec.scaling.targetCpuUtilization, regions: inputs });
+    });
+
+    const groups = pulumi.all(emitted.map((e) => e.id.apply((id) => groupOutput(e, id))));
+    this.registerOutputs({ plan, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups });
+    return { plan, placementSource: source, groups };
+  }
+}
+
+function groupOutput({ group: g, kind }: EmittedGroup, id: string): WorkloadGroupOutput {
+  return {
+    cloud: g.cloud,
+    region: g.region,
+    instanceType: g.instanceType,
+    lifecycle: g.lifecycle,
+    onDemand: g.onDemand,
+    spot: g.spot,
+    minSize: g.minSize,
+    maxSize: g.maxSize,
+    kind,
+    id,
+  };
+}
+
+/** `multicloud:placements` structured config (Pulumi hands it to programs as JSON). */
+function readPlacementsConfig(): unknown {
+  try {
+    return new pulumi.Config("multicloud").getObject<unknown>("placements");
+  } catch (err) {
+    throw new UserError(`multicloud:placements: not valid structured config: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The Pulumi-free backup planner: spec in, destination and cost breakdown out.
+ *
+ *   spec (spec.ts)  ->  candidates and costs (choose.ts, cost.ts)  ->  plan (plan.ts)  ->  text (format.ts)
+ *
+ * Prices come from the storage snapshot (prices.ts) unless a caller passes its own.
+ */
+import { readYamlFile } from "../spec/load";
+import { loadStoragePrices, type StoragePrices } from "./prices";
+import { backupFileSchema, validateBackupSpec, type BackupSpec } from "./spec";
+import { planBackup, type BackupPlan } from "./plan";
+
+export * from "./types";
+export { backupSpecSchema, backupFileSchema, validateBackupSpec, type BackupSpec, type BackupSpecInput } from "./spec";
+export { planBackup, backupSpecHash, usd4, type BackupPlan, type CostSummary } from "./plan";
+export { estimateCost, tieredCost, type CostEstimate, type CostItem, type Place } from "./cost";
+export { rankDestinations, compareEstimates, type Exclusion } from "./choose";
+export { loadStoragePrices, parseStoragePrices, type StoragePrices, type ProviderStoragePrices } from "./prices";
+export { lifecycleStages, gibByStage, type LifecycleStage } from "./lifecycle";
+export { transferSchedule, runsPerMonth, asDuration, asRateExpression, asHourlyRecurrence, anchorDate, type TransferSchedule } from "./schedule";
+export { physicalNames, type PhysicalNames } from "./naming";
+export { renderBackupPlan } from "./format";
+export { BACKUP_CLOUDS, BACKUP_CLOUD_NAMES, backupCloud, placeOf } from "./clouds";
+
+export interface BackupPlanOptions {
+  prices?: StoragePrices;
+  now?: Date;
+}
+
+/** Validates raw args (component args, parsed YAML) and plans them. Throws a UserError on bad input. */
+export function planBackupArgs(name: string, input: unknown, options: BackupPlanOptions = {}): { spec: BackupSpec; plan: BackupPlan } {
+  const prices = options.prices ?? loadStoragePrices();
+  const spec = validateBackupSpec(input, { prices, now: options.now ?? new Date() });
+  return { spec, plan: planBackup(name, spec, prices) };
+}
+
+/** Reads and plans a backup spec file (YAML or JSON, with a `name`); messages carry file:line. */
+export function planBackupFile(file: string, options: BackupPlanOptions = {}): { spec: BackupSpec; plan: BackupPlan } {
+  const prices = options.prices ?? loadStoragePrices();
+  const { data, locate } = readYamlFile(file, "backup spec");
+  const { name, ...spec } = validateBackupSpec(data, { prices, now: options.now ?? new Date(), locate }, backupFileSchema);
+  return { spec, plan: planBackup(name, spec, prices) };
+}

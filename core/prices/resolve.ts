@@ -1,0 +1,185 @@
+/**
+ * Which prices a plan uses, per provider, and why (DESIGN.md "Price catalog file", issue "Live
+ * prices"). The order, for each provider the spec uses:
+ *
+ *   1. `--catalog FILE` lists the provider: the file, nothing else (no network).
+ *   2. live on (`live: true`, not offline): a fresh cache (younger than the TTL) is used as is;
+ *      otherwise the live APIs are called and the cache rewritten; if they fail, a cached copy of
+ *      any age, else the embedded snapshot, each with a warning that gives the reason.
+ *   3. live off (the default) or offline: the cache when it covers every region (a warning when
+ *      older than the TTL), else the embedded snapshot. No network.
+ *
+ * A provider's offers come from exactly one source: live or cached offers replace all of that
+ * provider's snapshot offers, so a live price never sits next to a snapshot price unannounced. The
+ * chosen source and its as-of date land in the catalog provenance and from there in `plan.prices`.
+ */
+import { cmp, compareOffers, type Catalog, type CatalogProvenance, type InstanceOffer, type PriceSourceKind } from "../catalog/offer";
+import { loadSnapshot } from "../catalog/snapshot";
+import { overrideCatalog, readCatalogFile } from "../catalog/csv";
+import { cacheRoot, readCache, writeCache, type CachedRegion } from "./cache";
+import { fetchLive, liveContext, regionsToPrice, type LiveFetchContext } from "./live";
+import { errorText } from "./errors";
+import type { LiveAccess, Progress } from "./source";
+
+export const DEFAULT_TTL_HOURS = 24;
+
+export interface ResolvePricesOptions extends LiveAccess {
+  /** A user catalog CSV: replaces every other source for the providers it lists. */
+  catalogFile?: string;
+  /** No network at all: cache or snapshot. Wins over `live`. */
+  offline?: boolean;
+  /** Call the live price APIs (opt-in: `--live` / MULTICLOUD_LIVE=1 in the CLI). */
+  live?: boolean;
+  /** Providers to resolve; the others keep their snapshot prices. */
+  providers: readonly string[];
+  /** Regions per provider; absent = every region the snapshot knows for it. */
+  regions?: Readonly<Record<string, readonly string[] | undefined>>;
+  cacheDir?: string;
+  ttlHours?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+/** What happened for one provider: the source used, and for a fallback, why. */
+export interface ProviderResolution {
+  provider: string;
+  source: PriceSourceKind;
+  asOf: string;
+  regions: string[];
+  offers: number;
+  /** Set when the source is a fallback or a stale cache. */
+  warning?: string;
+}
+
+export interface ResolvedPrices {
+  catalog: Catalog;
+  warnings: string[];
+  providers: ProviderResolution[];
+}
+
+interface Choice {
+  source: PriceSourceKind;
+  offers: InstanceOffer[] | null; // null: keep the snapshot's
+  provenance: CatalogProvenance;
+  warning?: string;
+}
+
+export async function resolvePrices(options: ResolvePricesOptions): Promise<ResolvedPrices> {
+  const snapshot = loadSnapshot();
+  const file = options.catalogFile ? readCatalogFile(options.catalogFile) : undefined;
+  const inFile = new Set(Object.keys(file?.provenance ?? {}));
+  const now = (options.now ?? (() => new Date()))();
+  const root = cacheRoot(options.cacheDir);
+  const ttlMs = (options.ttlHours ?? DEFAULT_TTL_HOURS) * 3_600_000;
+
+  const providers = [...new Set(options.providers)].filter((p) => !inFile.has(p)).sort(cmp);
+  const choices = new Map<string, Choice & { regions: string[] }>();
+  // Providers are independent: resolve them in parallel (each bounds its own concurrency).
+  await Promise.all(
+    providers.map(async (provider) => {
+      const regions = regionsToPrice(provider, options.regions, snapshot);
+      const ctx = liveContext(provider, options);
+      const choice = await chooseSource(provider, regions, {
+        live: Boolean(options.live) && !options.offline,
+        root,
+        ttlMs,
+        now,
+        snapshot,
+        ctx,
+      });
+      choices.set(provider, { ...choice, regions });
+    }),
+  );
+
+  let catalog = assemble(snapshot, choices);
+  if (file) catalog = overrideCatalog(catalog, file);
+  const resolutions = [...choices].sort(([a], [b]) => cmp(a, b)).map(([provider, c]) => ({
+    provider,
+    source: c.source,
+    asOf: c.provenance.asOf,
+    regions: c.regions,
+    offers: c.offers?.length ?? snapshot.offers.filter((o) => o.provider === provider).length,
+    ...(c.warning ? { warning: c.warning } : {}),
+  }));
+  for (const p of [...inFile].sort(cmp)) {
+    resolutions.push({ provider: p, source: "file", asOf: file!.provenance[p]!.asOf, regions: [], offers: file!.offers.filter((o) => o.provider === p).length });
+  }
+  return { catalog, warnings: resolutions.flatMap((r) => (r.warning ? [r.warning] : [])), providers: resolutions };
+}
+
+interface ChoiceContext {
+  live: boolean;
+  root: string;
+  ttlMs: number;
+  now: Date;
+  snapshot: Catalog;
+  ctx: LiveFetchContext;
+}
+
+async function chooseSource(provider: string, regions: string[], c: ChoiceContext): Promise<Choice> {
+  const cached = readCache(c.root, provider, regions);
+  const stale = cached.ok ? cached.regions.filter((r) => c.now.getTime() - r.fetchedAt.getTime() >= c.ttlMs) : [];
+  if (cached.ok && (stale.length === 0 || !c.live)) {
+    const choice = fromCache(cached.regions);
+    if (stale.length > 0) {
+      choice.warning = `${provider}: using cached prices ${ageText(stale, c.now)}, older than the ${c.ttlMs / 3_600_000} h TTL; run \`multicloud prices refresh --provider ${provider}\` or plan with --live`;
+    }
+    return choice;
+  }
+  const snapshotChoice = (): Choice => ({ source: "snapshot", offers: null, provenance: c.snapshot.provenance[provider] ?? { source: "snapshot", asOf: "unknown" } });
+  if (!c.live) {
+    // A missing cache is the normal offline state; an unusable one deserves a word.
+    const choice = snapshotChoice();
+    if (!cached.ok && !cached.reason.startsWith("no cached prices")) choice.warning = `${provider}: ${cached.reason}; using the embedded snapshot`;
+    return choice;
+  }
+  try {
+    const fetched = await fetchLive(provider, regions, c.snapshot, c.ctx);
+    const choice: Choice = { source: "live", offers: fetched.offers, provenance: { source: "live", asOf: isoDate(c.now) } };
+    try {
+      writeCache(c.root, provider, fetched.byRegion, c.now);
+    } catch (err) {
+      choice.warning = `${provider}: live prices used, but the cache could not be written (${errorText(err)})`;
+    }
+    return choice;
+  } catch (err) {
+    const reason = `${provider}: live prices unavailable (${errorText(err)})`;
+    if (cached.ok) {
+      return { ...fromCache(cached.regions), warning: `${reason}; using cached prices ${ageText(cached.regions, c.now)}` };
+    }
+    const choice = snapshotChoice();
+    return { ...choice, warning: `${reason}; using the embedded snapshot (prices as of ${choice.provenance.asOf})` };
+  }
+}
+
+function fromCache(regions: readonly CachedRegion[]): Choice {
+  const dates = new Map(regions.map((r) => [r.region, isoDate(r.fetchedAt)]));
+  const asOf = [...dates.values()].sort(cmp)[0]!;
+  const regionAsOf = Object.fromEntries([...dates].filter(([, d]) => d !== asOf));
+  return {
+    source: "cache",
+    offers: regions.flatMap((r) => r.offers),
+    provenance: { source: "cache", asOf, ...(Object.keys(regionAsOf).length > 0 ? { regionAsOf } : {}) },
+  };
+}
+
+/** "fetched 2026-07-18 (3 days old)", from the oldest region. */
+function ageText(regions: readonly CachedRegion[], now: Date): string {
+  const oldest = regions.reduce((a, b) => (a.fetchedAt <= b.fetchedAt ? a : b));
+  const hours = Math.floor((now.getTime() - oldest.fetchedAt.getTime()) / 3_600_000);
+  const age = hours < 48 ? `${hours} h old` : `${Math.floor(hours / 24)} days old`;
+  return `fetched ${isoDate(oldest.fetchedAt)} (${age})`;
+}
+
+/** The snapshot with each resolved provider's offers swapped in whole. */
+function assemble(snapshot: Catalog, choices: ReadonlyMap<string, Choice>): Catalog {
+  const replaced = new Set([...choices].filter(([, c]) => c.offers !== null).map(([p]) => p));
+  const offers = [...snapshot.offers.filter((o) => !replaced.has(o.provider)), ...[...choices.values()].flatMap((c) => c.offers ?? [])];
+  offers.sort(compareOffers);
+  const provenance: Record<string, CatalogProvenance> = { ...snapshot.provenance };
+  for (const [p, c] of choices) provenance[p] = c.provenance;
+  return { offers, provenance };
+}
+
+export function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,124 @@
+/**
+ * `multicloud prices refresh` and `multicloud prices show`: read arguments, call the price
+ * library (core/prices), render. Progress and notes go to stderr, results to stdout; the commands
+ * return exit codes and never exit.
+ *
+ * `refresh` always goes to the network (it is how the cache is filled); `show` resolves prices the
+ * way `plan` does: cache or snapshot, live with --live, no network with --offline.
+ */
+import Table from "cli-table3";
+import { CLOUDS, cloud } from "../../clouds/registry";
+import { cmp, type InstanceOffer } from "../../core/catalog/offer";
+import { loadSnapshot } from "../../core/catalog/snapshot";
+import { regionsByProvider } from "../../core/catalog/query";
+import { refreshPrices, type RefreshOptions } from "../../core/prices/refresh";
+import { resolvePrices, type ResolvePricesOptions } from "../../core/prices/resolve";
+import { usd } from "../../core/plan/format";
+import { UserError, didYouMean } from "../../core/util/errors";
+import type { Io } from "./main";
+
+/** Endpoint, credential and timing overrides: loopback fakes in tests; empty in real use. */
+export type LiveDeps = Pick<ResolvePricesOptions, "connections" | "policy" | "sleep" | "now" | "cacheDir">;
+
+export interface RefreshCommandOptions {
+  provider?: string;
+  /** Region names; may be comma-separated. */
+  regions?: string[];
+}
+
+const LIVE_PROVIDERS = (): string[] => CLOUDS.filter((c) => c.livePrices).map((c) => c.name);
+
+/** Splits `--regions a,b --regions c` into [a, b, c]. */
+function regionList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).map((r) => r.trim()).filter((r) => r !== "");
+}
+
+/** Which regions to refresh per provider, checked against the regions this package knows. */
+export function refreshTargets(options: RefreshCommandOptions): { providers: string[]; regions: Record<string, string[] | undefined> } {
+  const live = LIVE_PROVIDERS();
+  if (options.provider !== undefined && !live.includes(cloud(options.provider).name)) {
+    throw new UserError(`--provider ${options.provider}: no live price source for it (live sources: ${live.join(", ")})`);
+  }
+  const providers = options.provider ? [options.provider] : live;
+  const wanted = regionList(options.regions);
+  if (wanted.length === 0) return { providers, regions: {} };
+  if (options.provider) return { providers, regions: { [options.provider]: wanted } };
+  // Without --provider, each region goes to the provider(s) that have it.
+  const known = regionsByProvider(loadSnapshot());
+  const regions: Record<string, string[]> = {};
+  for (const r of wanted) {
+    const owners = providers.filter((p) => known.get(p)?.has(r));
+    if (owners.length === 0) {
+      const all = providers.flatMap((p) => [...(known.get(p) ?? [])]);
+      throw new UserError(`--regions: unknown region "${r}"${didYouMean(r, all)}; name the provider with --provider to refresh a region this package does not list yet`);
+    }
+    for (const p of owners) (regions[p] ??= []).push(r);
+  }
+  return { providers: Object.keys(regions).sort(cmp), regions };
+}
+
+export async function pricesRefreshCommand(options: RefreshCommandOptions, io: Io, deps: LiveDeps = {}): Promise<number> {
+  const { providers, regions } = refreshTargets(options);
+  const request: RefreshOptions = { providers, regions, ...deps, onProgress: (p) => io.stderr(`${p.provider}: ${p.message}\n`) };
+  const outcomes = await refreshPrices(request);
+  const table = new Table({ head: ["provider", "regions", "offers", "pages", "seconds", "result"], style: { head: [], border: [], compact: true }, colAligns: ["left", "right", "right", "right", "right", "left"] });
+  for (const o of outcomes) {
+    table.push([o.provider, String(o.regions.length), String(o.offers), String(o.pages), (o.ms / 1000).toFixed(1), o.error ? "failed" : "cached"]);
+    for (const n of o.notes) io.stderr(`note: ${o.provider}: ${n}\n`);
+    if (o.error) io.stderr(`error: ${o.provider}: ${o.error}; its cached prices were left as they were\n`);
+  }
+  io.stdout(`${table.toString()}\n`);
+  return outcomes.some((o) => o.error) ? 1 : 0;
+}
+
+export interface ShowCommandOptions {
+  region?: string;
+  catalog?: string;
+  live: boolean;
+  offline: boolean;
+  format: "table" | "json";
+}
+
+export async function pricesShowCommand(instanceType: string, options: ShowCommandOptions, io: Io, deps: LiveDeps = {}): Promise<number> {
+  const snapshot = loadSnapshot();
+  const known = regionsByProvider(snapshot);
+  const providers = CLOUDS.map((c) => c.name).filter((p) => !options.region || known.get(p)?.has(options.region));
+  if (providers.length === 0) {
+    const all = [...known.values()].flatMap((s) => [...s]);
+    throw new UserError(`--region: unknown region "${options.region}"${didYouMean(options.region!, all)}`);
+  }
+  // Only the providers that sell this type need resolving (and, with --live, fetching).
+  const sellers = providers.filter((p) => snapshot.offers.some((o) => o.provider === p && o.instanceType === instanceType));
+  const resolved = await resolvePrices({
+    ...deps,
+    providers: sellers.length > 0 ? sellers : providers,
+    regions: options.region ? Object.fromEntries(providers.map((p) => [p, [options.region!]])) : {},
+    catalogFile: options.catalog,
+    live: options.live,
+    offline: options.offline,
+  });
+  for (const w of resolved.warnings) io.stderr(`warning: ${w}\n`);
+  const offers = resolved.catalog.offers.filter((o) => o.instanceType === instanceType && (!options.region || o.region === options.region));
+  if (offers.length === 0) {
+    const types = [...new Set(resolved.catalog.offers.map((o) => o.instanceType))];
+    const where = options.region ? ` in ${options.region}` : "";
+    throw new UserError(`no prices for instance type "${instanceType}"${where}${didYouMean(instanceType, types)}`);
+  }
+  const provenance = (o: InstanceOffer): string => {
+    const p = resolved.catalog.provenance[o.provider];
+    return p ? `${p.source} ${p.regionAsOf?.[o.region] ?? p.asOf}` : "";
+  };
+  if (options.format === "json") {
+    io.stdout(`${JSON.stringify(offers.map((o) => ({ ...o, prices: provenance(o) })), null, 2)}\n`);
+    return 0;
+  }
+  const first = offers[0]!;
+  const gpus = first.gpus > 0 ? `, ${first.gpus} x ${first.gpuType}` : "";
+  const table = new Table({ head: ["provider", "region", "on-demand $/h", "spot $/h", "prices"], style: { head: [], border: [], compact: true }, colAligns: ["left", "left", "right", "right", "left"] });
+  for (const o of offers) {
+    const spot = o.spotHourlyUsd === null ? "-" : `${usd(o.spotHourlyUsd, 4)}${o.spotEstimated ? " (est.)" : ""}`;
+    table.push([o.provider, o.region, usd(o.onDemandHourlyUsd, 4), spot, provenance(o)]);
+  }
+  io.stdout(`${instanceType}: ${first.vcpu} vCPU, ${first.memoryGiB} GiB${gpus}, ${first.arch}${first.burstable ? ", burstable" : ""}\n${table.toString()}\n`);
+  return 0;
+}

@@ -1,0 +1,169 @@
+/**
+ * Test harness for the components under Pulumi's own mocks (`pulumi.runtime.setMocks`), plus a
+ * loopback fake of the Pulumi engine's gRPC Log service, so tests see what a user sees in
+ * `pulumi preview` (messages, severities, and the resource each is attached to).
+ *
+ * The mocks record every registered resource with its inputs and answer only the invokes a
+ * workload makes (aws getAmi, aws getAvailabilityZones), the way the AWS provider would: any other
+ * invoke throws, so an unexpected lookup shows. In preview mode, like the engine, new resources get
+ * no id and no computed outputs (they are unknown).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
+import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as engproto from "@pulumi/pulumi/proto/engine_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import type { InstanceOffer } from "../../core/catalog/offer";
+import { catalogCsv } from "../helpers/catalog";
+
+export interface Recorded {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  /** Provider reference (`urn::id`) the resource was registered with. */
+  provider?: string;
+}
+
+export interface LogEntry {
+  severity: "debug" | "info" | "warning" | "error";
+  message: string;
+  urn: string;
+}
+
+export interface Harness {
+  resources: Recorded[];
+  invokes: { token: string; inputs: Record<string, any>; provider?: string }[];
+  logs: LogEntry[];
+  /** Resources of a type, sorted by name. */
+  ofType(type: string): Recorded[];
+  /** URN of every registered resource (from the mock resource monitor). */
+  urns(): string[];
+  /** Waits until every log message sent so far reached the engine. */
+  flushLogs(): Promise<void>;
+}
+
+const SEVERITY: Record<number, LogEntry["severity"]> = {
+  [engproto.LogSeverity.DEBUG]: "debug",
+  [engproto.LogSeverity.INFO]: "info",
+  [engproto.LogSeverity.WARNING]: "warning",
+  [engproto.LogSeverity.ERROR]: "error",
+};
+
+let engine: { address: string; logs: LogEntry[] } | undefined;
+
+/** Starts (once per test file) a loopback gRPC server speaking the engine's Log RPC. */
+async function fakeEngine(): Promise<{ address: string; logs: LogEntry[] }> {
+  if (engine) return engine;
+  const logs: LogEntry[] = [];
+  const server = new grpc.Server();
+  server.addService(engrpc.EngineService, {
+    log: (call: grpc.ServerUnaryCall<engproto.LogRequest, Empty>, callback: grpc.sendUnaryData<Empty>) => {
+      const req = call.request;
+      logs.push({ severity: SEVERITY[req.getSeverity()] ?? "info", message: req.getMessage(), urn: req.getUrn() });
+      callback(null, new Empty());
+    },
+  } as unknown as grpc.UntypedServiceImplementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  engine = { address: `127.0.0.1:${port}`, logs };
+  return engine;
+}
+
+export interface HarnessOptions {
+  preview?: boolean;
+  stack?: string;
+  /** Stack config, e.g. { "multicloud:placements": {...} } (objects are passed as JSON, like structured config). */
+  config?: Record<string, unknown>;
+}
+
+export async function setupPulumi(options: HarnessOptions = {}): Promise<Harness> {
+  const preview = options.preview ?? false;
+  const stack = options.stack ?? "dev";
+  const { address, logs } = await fakeEngine();
+  logs.length = 0;
+  const resources: Recorded[] = [];
+  const invokes: Harness["invokes"] = [];
+  const providerInputs = new Map<string, Record<string, any>>();
+
+  pulumi.runtime.resetOptions("project", stack, -1, address, "", preview, "");
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider || undefined });
+        const id = `${args.name}_id`;
+        if (args.type.startsWith("pulumi:providers:")) providerInputs.set(args.name, args.inputs);
+        if (preview) return { id: undefined, state: args.inputs };
+        return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+      },
+      call(args) {
+        invokes.push({ token: args.token, inputs: args.inputs, provider: args.provider });
+        // A provider reference is `urn::id`; the URN's last part is the provider's name.
+        const region = providerInputs.get(args.provider?.split("::")[3] ?? "")?.region ?? "no-region";
+        if (args.token === "aws:ec2/getAmi:getAmi") {
+          const arch = (args.inputs.filters as { name: string; values: string[] }[]).find((f) => f.name === "architecture")?.values[0];
+          return { id: `ami-${arch}-${region}`, architecture: arch };
+        }
+        if (args.token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
+          return { id: region, names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [] };
+        }
+        throw new Error(`unexpected invoke ${args.token}`);
+      },
+    },
+    "project",
+    stack,
+    preview,
+  );
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+  );
+
+  return {
+    resources,
+    invokes,
+    logs,
+    ofType: (type) => resources.filter((r) => r.type === type).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    urns: () => {
+      const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
+      return [...monitor.getRegisteredResources().keys()];
+    },
+    flushLogs: async () => {
+      // Log messages are delivered in order: once this one is delivered, all earlier ones are.
+      await pulumi.log.debug("flush");
+    },
+  };
+}
+
+/** Outputs a provider computes on create (names, links), so that outputs of children resolve. */
+function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: inputs.name ?? `${name}-1a2b3c` };
+  if (type.startsWith("gcp:")) {
+    out.selfLink = `https://www.googleapis.com/compute/v1/projects/p/${name}`;
+    out.selfLinkUnique = `https://www.googleapis.com/compute/v1/projects/p/${name}?uniqueId=7`;
+  }
+  if (type === "azure-native:network:VirtualNetwork") {
+    out.subnets = (inputs.subnets as { name: string }[]).map((s) => ({ ...s, id: `/subscriptions/s/virtualNetworks/${name}/subnets/${s.name}` }));
+  }
+  return out;
+}
+
+/** The value of an Output (rejects when the Output does); `undefined` when it is unknown. */
+export async function valueOf<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+  const value = await (output as unknown as { promise(withUnknowns?: boolean): Promise<T> }).promise(true);
+  return pulumi.isUnknown(value) ? undefined : value;
+}
+
+export async function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+}
+
+/** Writes a catalog CSV (DESIGN.md format) to a temporary file; returns its path. */
+export function catalogFile(offers: InstanceOffer[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multicloud-catalog-"));
+  const file = path.join(dir, "catalog.csv");
+  fs.writeFileSync(file, catalogCsv(offers));
+  return file;
+}
