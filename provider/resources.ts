@@ -6,11 +6,14 @@
  * - `MulticloudProvider`: `getSchema` serves provider/schema.json, generated at build time from the
  *   components' args interfaces, so the plugin starts without type-checking the package;
  *   `construct` builds the component for a token, waits until it has registered its children (or
- *   failed, with its message) and returns its outputs as listed in the schema.
+ *   failed, with its message) and returns its outputs as listed in the schema. Provider resources
+ *   passed as args (explicit providers per region) arrive as references: the clouds' provider
+ *   packages are registered first, so that they deserialize as Provider objects.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { BACKUP_TOKEN, CrossCloudBackup, MultiCloudWorkload, WORKLOAD_TOKEN } from "../components";
+import { WORKLOAD_EMITTERS } from "../components/workload/emitters";
 import { didYouMean } from "../core/util/errors";
 import schema from "./schema.json";
 
@@ -33,6 +36,11 @@ interface SchemaResource {
 export class MulticloudProvider implements provider.Provider {
   readonly version: string = schema.version;
   private readonly resources = schema.resources as Record<string, SchemaResource>;
+
+  constructor() {
+    // Registering a package again (same version) is a no-op in the SDK.
+    for (const { providerPackage } of WORKLOAD_EMITTERS) pulumi.runtime.registerResourcePackage(providerPackage.name, providerPackage);
+  }
 
   async getSchema(): Promise<string> {
     return JSON.stringify(schema);

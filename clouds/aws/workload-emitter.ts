@@ -16,8 +16,9 @@ import { Provider } from "@pulumi/aws/provider";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { z } from "zod";
 import type { Arch } from "../../core/catalog/offer";
-import type { CloudEmitInput, EmittedGroup, RegionEmitInput, WorkloadEmitter } from "../../components/workload/emitter";
-import { base64, byRegion, inputString, parseSection, providerResource } from "../../components/workload/inputs";
+import type { EmittedGroup, WorkloadEmitter } from "../../components/workload/emitter";
+import { base64, byRegion, inputString, providerResource } from "../../components/workload/inputs";
+import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext } from "../../components/workload/define-emitter";
 import { groupName, regionName, regionPartName } from "../../components/workload/names";
 import { privateRanges } from "../../components/workload/network";
 import { awsTagProblems } from "../../components/workload/tags";
@@ -49,35 +50,20 @@ const CANONICAL = "099720109477";
 const UBUNTU = { x86_64: "amd64", arm64: "arm64" } as const;
 const GROUP_KIND = "aws:autoscaling/group:Group";
 
-export const awsWorkloadEmitter: WorkloadEmitter = {
+export const awsWorkloadEmitter: WorkloadEmitter = defineWorkloadEmitter({
   cloud: "aws",
   grouping: "mixed",
-  prepare(section, { spec, common }) {
-    const { value: s, problems } = parseSection(settingsSchema, section, "aws");
-    if (!s) return { problems };
-    if (spec.providers.aws) problems.push(...awsTagProblems(common.tags));
-    if (s.amis && spec.instance.arch === "any") {
-      problems.push({ path: ["aws", "amis"], message: 'one image per region cannot serve both architectures: set instance.arch to x86_64 or arm64, or remove aws.amis' });
-    }
-    if (problems.length > 0) return { problems };
-    return {
-      problems,
-      prepared: {
-        providers: s.providers,
-        networkRegions: Object.keys(s.networks ?? {}),
-        networkArg: "aws.networks",
-        defaultProvider: (name, region, parent) => new Provider(name, { region }, { parent }),
-        emit: (input) => input.regions.flatMap((r) => emitRegion(s, input, r)),
-      },
-    };
-  },
-};
+  settings: settingsSchema,
+  networkKey: "networks",
+  tagProblems: awsTagProblems,
+  check: (s, { spec }) => singleImageProblems(s.amis !== undefined, spec, "aws.amis"),
+  defaultProvider: (_s, name, region, parent) => new Provider(name, { region }, { parent }),
+  emitRegion,
+  providerPackage: providerPackage("aws", require("@pulumi/aws/package.json").version, Provider),
+});
 
-function emitRegion(s: AwsSettings, input: CloudEmitInput, r: RegionEmitInput): EmittedGroup[] {
-  const { workload, common } = input;
-  const opts: pulumi.CustomResourceOptions = { parent: input.parent, provider: r.provider };
-  const name = regionName(workload, "aws", r.region);
-  const tags = common.tags;
+function emitRegion(s: AwsSettings, r: RegionContext): EmittedGroup[] {
+  const { workload, common, tags, opts, name } = r;
   const network = s.networks?.[r.region] ?? privateNetwork(workload, r.region, tags, opts);
 
   const securityGroup = new ec2.SecurityGroup(name, {
@@ -92,7 +78,7 @@ function emitRegion(s: AwsSettings, input: CloudEmitInput, r: RegionEmitInput): 
   const templates = new Map<Arch, ec2.LaunchTemplate>();
   for (const arch of [...new Set(r.groups.map((g) => g.arch))].sort()) {
     templates.set(arch, new ec2.LaunchTemplate(regionPartName(workload, "aws", r.region, arch), {
-      imageId: s.amis?.[r.region] ?? ubuntuAmi(arch, { parent: input.parent, provider: r.provider }),
+      imageId: s.amis?.[r.region] ?? ubuntuAmi(arch, { parent: r.parent, provider: r.provider }),
       userData: common.userData === undefined ? undefined : base64(common.userData),
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [{
@@ -134,7 +120,7 @@ function emitRegion(s: AwsSettings, input: CloudEmitInput, r: RegionEmitInput): 
       policyType: "TargetTrackingScaling",
       targetTrackingConfiguration: {
         predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
-        targetValue: input.targetCpuUtilization,
+        targetValue: r.targetCpuUtilization,
       },
     }, opts);
     return { group: g, kind: GROUP_KIND, id: group.name };

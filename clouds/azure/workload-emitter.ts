@@ -15,10 +15,11 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { Provider } from "@pulumi/azure-native/provider";
 import { z } from "zod";
-import type { CloudEmitInput, EmittedGroup, RegionEmitInput, WorkloadEmitter } from "../../components/workload/emitter";
+import type { EmittedGroup, WorkloadEmitter } from "../../components/workload/emitter";
 import type { WorkloadGroup } from "../../components/workload/groups";
-import { base64, byRegion, inputString, parseSection, providerResource } from "../../components/workload/inputs";
-import { groupName, regionName, slug } from "../../components/workload/names";
+import { base64, byRegion, inputString, providerResource } from "../../components/workload/inputs";
+import { defineWorkloadEmitter, providerPackage, type RegionContext } from "../../components/workload/define-emitter";
+import { groupName, slug } from "../../components/workload/names";
 import { privateRanges } from "../../components/workload/network";
 import { cpuThresholds } from "../../components/workload/scaling";
 import { azureTagProblems } from "../../components/workload/tags";
@@ -52,35 +53,23 @@ type AzureSettings = z.output<typeof settingsSchema>;
 const GROUP_KIND = "azure-native:compute:VirtualMachineScaleSet";
 const UBUNTU_SKU = { x86_64: "server", arm64: "server-arm64" } as const;
 
-export const azureWorkloadEmitter: WorkloadEmitter = {
+export const azureWorkloadEmitter: WorkloadEmitter = defineWorkloadEmitter({
   cloud: "azure",
   grouping: "mixed",
-  prepare(section, { spec, common }) {
-    const { value: s, problems } = parseSection(settingsSchema, section, "azure");
-    if (!s) return { problems };
-    if (spec.providers.azure) problems.push(...azureTagProblems(common.tags));
-    if (spec.providers.azure && s.sshPublicKey === undefined) {
-      problems.push({ path: ["azure", "sshPublicKey"], message: "is required when azure is a provider: Azure Linux VMs need an admin SSH key (password login stays disabled)" });
-    }
-    if (problems.length > 0) return { problems };
-    return {
-      problems,
-      prepared: {
-        providers: s.providers,
-        networkRegions: Object.keys(s.subnetIds ?? {}),
-        networkArg: "azure.subnetIds",
-        defaultProvider: (name, region, parent) => new Provider(name, { location: region }, { parent }),
-        emit: (input) => input.regions.flatMap((r) => emitRegion(s, input, r)),
-      },
-    };
-  },
-};
+  settings: settingsSchema,
+  networkKey: "subnetIds",
+  tagProblems: azureTagProblems,
+  check: (s, { spec }) =>
+    spec.providers.azure && s.sshPublicKey === undefined
+      ? [{ path: ["azure", "sshPublicKey"], message: "is required when azure is a provider: Azure Linux VMs need an admin SSH key (password login stays disabled)" }]
+      : [],
+  defaultProvider: (_s, name, region, parent) => new Provider(name, { location: region }, { parent }),
+  emitRegion,
+  providerPackage: providerPackage("azure-native", require("@pulumi/azure-native/package.json").version, Provider),
+});
 
-function emitRegion(s: AzureSettings, input: CloudEmitInput, r: RegionEmitInput): EmittedGroup[] {
-  const { workload, common } = input;
-  const opts: pulumi.CustomResourceOptions = { parent: input.parent, provider: r.provider };
-  const name = regionName(workload, "azure", r.region);
-  const tags = common.tags;
+function emitRegion(s: AzureSettings, r: RegionContext): EmittedGroup[] {
+  const { workload, common, tags, opts, name } = r;
   const location = r.region;
   const resourceGroupName = s.resourceGroupName ?? new resources.ResourceGroup(name, { location, tags }, opts).name;
   const identity = new managedidentity.UserAssignedIdentity(name, { resourceGroupName, location, tags }, opts);
@@ -144,7 +133,7 @@ function emitRegion(s: AzureSettings, input: CloudEmitInput, r: RegionEmitInput)
       },
       tags,
     }, opts);
-    const thresholds = cpuThresholds(input.targetCpuUtilization);
+    const thresholds = cpuThresholds(r.targetCpuUtilization);
     const cpuRule = (operator: "GreaterThan" | "LessThan", threshold: number, direction: "Increase" | "Decrease", window: string) => ({
       metricTrigger: {
         metricName: "Percentage CPU",

@@ -14,10 +14,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import { Provider } from "@pulumi/gcp/provider";
 import { z } from "zod";
-import type { CloudEmitInput, EmittedGroup, Port, RegionEmitInput, WorkloadEmitter } from "../../components/workload/emitter";
+import type { EmittedGroup, Port, WorkloadEmitter } from "../../components/workload/emitter";
 import type { WorkloadGroup } from "../../components/workload/groups";
-import { byRegion, inputString, parseSection, providerResource } from "../../components/workload/inputs";
-import { groupName, regionName, slug } from "../../components/workload/names";
+import { byRegion, inputString, providerResource } from "../../components/workload/inputs";
+import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext } from "../../components/workload/define-emitter";
+import { groupName, slug } from "../../components/workload/names";
 import { privateRanges } from "../../components/workload/network";
 import { gcpLabelProblems, gcpLabels } from "../../components/workload/tags";
 
@@ -48,35 +49,22 @@ type GcpSettings = z.output<typeof settingsSchema>;
 const GROUP_KIND = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager";
 const UBUNTU_FAMILY = { x86_64: "ubuntu-2404-lts-amd64", arm64: "ubuntu-2404-lts-arm64" } as const;
 
-export const gcpWorkloadEmitter: WorkloadEmitter = {
+export const gcpWorkloadEmitter: WorkloadEmitter = defineWorkloadEmitter({
   cloud: "gcp",
   grouping: "separate",
-  prepare(section, { spec, common }) {
-    const { value: s, problems } = parseSection(settingsSchema, section, "gcp");
-    if (!s) return { problems };
-    if (spec.providers.gcp) problems.push(...gcpLabelProblems(common.tags));
-    if (s.image && spec.instance.arch === "any") {
-      problems.push({ path: ["gcp", "image"], message: "one image cannot serve both architectures: set instance.arch to x86_64 or arm64, or remove gcp.image" });
-    }
-    if (problems.length > 0) return { problems };
-    return {
-      problems,
-      prepared: {
-        providers: s.providers,
-        networkRegions: Object.keys(s.networks ?? {}),
-        networkArg: "gcp.networks",
-        defaultProvider: (name, region, parent) => new Provider(name, { region, project: s.project }, { parent }),
-        emit: (input) => input.regions.flatMap((r) => emitRegion(s, input, r)),
-      },
-    };
-  },
-};
+  settings: settingsSchema,
+  networkKey: "networks",
+  tagProblems: gcpLabelProblems,
+  check: (s, { spec }) => singleImageProblems(s.image !== undefined, spec, "gcp.image"),
+  // An explicit provider does not read the stack's gcp:project config by itself: pass it on.
+  defaultProvider: (s, name, region, parent) => new Provider(name, { region, project: s.project ?? new pulumi.Config("gcp").get("project") }, { parent }),
+  emitRegion,
+  providerPackage: providerPackage("gcp", require("@pulumi/gcp/package.json").version, Provider),
+});
 
-function emitRegion(s: GcpSettings, input: CloudEmitInput, r: RegionEmitInput): EmittedGroup[] {
-  const { workload, common } = input;
-  const opts: pulumi.CustomResourceOptions = { parent: input.parent, provider: r.provider };
-  const name = regionName(workload, "gcp", r.region);
-  const labels = gcpLabels(common.tags);
+function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
+  const { workload, common, opts, name } = r;
+  const labels = gcpLabels(r.tags);
   // Network tag selecting the workload's instances in the firewall rule.
   const targetTag = `multicloud-${slug(workload)}`;
   const network = s.networks?.[r.region] ?? privateNetwork(name, r.region, opts);
@@ -119,7 +107,7 @@ function emitRegion(s: GcpSettings, input: CloudEmitInput, r: RegionEmitInput): 
       autoscalingPolicy: {
         minReplicas: g.minSize,
         maxReplicas: g.maxSize,
-        cpuUtilization: { target: input.targetCpuUtilization / 100 },
+        cpuUtilization: { target: r.targetCpuUtilization / 100 },
         cooldownPeriod: 90,
       },
     }, opts);

@@ -30,6 +30,29 @@ export const PlacementSource = {
 } as const;
 export type PlacementSource = (typeof PlacementSource)[keyof typeof PlacementSource];
 
+/**
+ * Demand from the running fleet's utilization (DESIGN.md "Metrics"): read only with live inputs
+ * on (MULTICLOUD_LIVE=1); otherwise, or when metrics cannot be read, `replicas` stands.
+ */
+export interface WorkloadFromMetricsArgs {
+  /** The running AWS fleet: { autoScalingGroup, region }. */
+  aws?: { [field: string]: string };
+  /** The running Azure fleet: { vmScaleSetId }. */
+  azure?: { [field: string]: string };
+  /** The running GCP fleet: { project, region, instanceGroup }. */
+  gcp?: { [field: string]: string };
+  /** Days of history read (default 14). */
+  lookbackDays?: number;
+  /** Percentile of hourly utilization that demand is sized for (default 95). */
+  percentile?: number;
+  /** Utilization, percent, the fleet should run at (default 60). */
+  targetUtilization?: number;
+  /** Size for the peak of a seasonal forecast this many days ahead. */
+  forecastDays?: number;
+  /** Largest fraction below the current replicas one plan may step down (default 0.25). */
+  maxStepDown?: number;
+}
+
 /** How many replicas to place, and what each needs. */
 export interface WorkloadDemandArgs {
   /** Replicas to place (copies of the workload's unit). */
@@ -40,6 +63,7 @@ export interface WorkloadDemandArgs {
   memoryGiB: number;
   /** GPUs per replica (default 0). */
   gpus?: number;
+  fromMetrics?: WorkloadFromMetricsArgs;
 }
 
 /** Glob lists on instance type names. */

@@ -9,6 +9,8 @@
  *    every one parented to the component and using the region's provider. Emitters only emit:
  *    which groups exist, their sizes, names, tags and address ranges are decided by the pure
  *    modules beside this file and handed in.
+ *
+ * Clouds build their emitter with ./define-emitter.ts, which holds what all of them do alike.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { WorkloadSpec } from "../../core/spec/schema";
@@ -49,6 +51,12 @@ export interface WorkloadEmitter {
   readonly grouping: Grouping;
   /** Validates `args.<cloud>` (undefined when absent). Registers nothing. */
   prepare(section: unknown, context: PrepareContext): PrepareResult;
+  /**
+   * The cloud's provider package (`aws`, `azure-native`, `gcp`) as the SDK registers it, so that a
+   * provider reference sent by the engine to the plugin (`construct`) becomes a Provider again.
+   * The SDKs register it only from their root module, which the emitters do not load.
+   */
+  readonly providerPackage: { name: string } & pulumi.runtime.ResourcePackage;
 }
 
 export interface PreparedCloud {

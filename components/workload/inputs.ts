@@ -5,7 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { describeIssues, type SpecProblem } from "../../core/spec/issues";
 
 /** A non-empty string, or an Output/Promise of one (e.g. a subnet id from another resource). */
 export const inputString = z.custom<pulumi.Input<string>>(
@@ -28,10 +27,3 @@ export function base64(value: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(value).apply((text) => Buffer.from(text, "utf8").toString("base64"));
 }
 
-/** Parses `args.<cloud>` with its schema; problems carry paths from the args root. */
-export function parseSection<T extends z.ZodType>(schema: T, section: unknown, cloud: string): { value?: z.output<T>; problems: SpecProblem[] } {
-  const parsed = schema.safeParse(section ?? {});
-  if (parsed.success) return { value: parsed.data, problems: [] };
-  const problems = describeIssues(schema, section ?? {}, parsed.error.issues).map((p) => ({ ...p, path: [cloud, ...p.path] }));
-  return { problems };
-}

@@ -1,17 +1,19 @@
 /**
  * Everything the component decides before it registers a child resource, in order:
  * validate every arg (spec, common settings, each cloud's section) and report all problems at once;
- * take the pinned plan from the placement record when its spec hash matches, or compute one;
- * check the plan against the resource args (providers, networks); group the plan per cloud and
- * region. Registers nothing, so a bad arg or an infeasible spec fails with no children.
+ * take the pinned plan from the placement record when its spec hash matches, or compute one with
+ * today's inputs, as `multicloud plan` does (`planLive`: the catalog file, else cached prices, else
+ * the embedded snapshot; live price and metrics APIs only with MULTICLOUD_LIVE=1); check the plan
+ * against the resource args (providers, networks); group the plan per cloud and region.
+ * Registers nothing, so a bad arg or an infeasible spec fails with no children.
  */
 import type { Arch, Catalog } from "../../core/catalog/offer";
 import { offerKey } from "../../core/catalog/offer";
-import { resolveCatalog, type PriceOptions } from "../../core/catalog/resolve";
+import { resolveCatalog } from "../../core/catalog/resolve";
 import { validateSpec } from "../../core/spec/load";
 import type { WorkloadSpec } from "../../core/spec/schema";
 import { formatPath, type SpecProblem } from "../../core/spec/issues";
-import { planSpec } from "../../core";
+import { planLive } from "../../core/prices/plan-live";
 import type { Plan, PlanAllocation } from "../../core/plan/plan";
 import { choosePinnedPlan, readPlacementRecord } from "../../core/placement/record";
 import { UserError } from "../../core/util/errors";
@@ -34,6 +36,8 @@ export interface ResolvedWorkload {
   source: PlacementSource;
   /** Why the pinned placement was not used, when the record had one for an older spec. */
   staleReason?: string;
+  /** Fallbacks taken while computing the plan (stale cache, snapshot, metrics unavailable). */
+  inputWarnings: string[];
   common: CommonSettings;
   /** Clouds the plan places instances on, in cloud order. */
   clouds: ResolvedCloud[];
@@ -44,14 +48,10 @@ export interface ResolveContext {
   placements: unknown;
   /** Stack config file named in messages, e.g. Pulumi.dev.yaml. */
   stackConfig: string;
-}
-
-/**
- * The prices a workload is planned with: the one place they are resolved, so that live prices can
- * replace the embedded snapshot here without touching the component.
- */
-export async function workloadCatalog(options: PriceOptions): Promise<Catalog> {
-  return resolveCatalog(options);
+  /** Call live price and metrics APIs (the CLI's --live / MULTICLOUD_LIVE=1). */
+  live?: boolean;
+  /** No network at all (MULTICLOUD_OFFLINE=1). */
+  offline?: boolean;
 }
 
 export async function resolveWorkload(args: unknown, resourceName: string, context: ResolveContext): Promise<ResolvedWorkload> {
@@ -59,7 +59,8 @@ export async function resolveWorkload(args: unknown, resourceName: string, conte
   const parsed = parseArgs(args, resourceName, emitters.map((e) => e.cloud));
   const problems: string[] = parsed.problems.map(line);
 
-  const catalog = await collect(problems, () => workloadCatalog({ catalogFile: parsed.catalogFile }), "catalog: ");
+  // Specs are checked against the snapshot (plus the catalog file), as the CLI checks them.
+  const catalog = await collect(problems, async () => resolveCatalog({ catalogFile: parsed.catalogFile }), "catalog: ");
   const spec = catalog && (await collect(problems, async () => validateSpec(parsed.specInput, catalog)));
   const prepared = new Map<WorkloadEmitter, PreparedCloud>();
   if (spec && parsed.common) {
@@ -80,11 +81,15 @@ export async function resolveWorkload(args: unknown, resourceName: string, conte
   const valid = spec!;
 
   const choice = choosePinnedPlan(readPlacementRecord(context.placements), valid, context.stackConfig);
-  const plan = choice.kind === "pinned" ? choice.plan : await planSpec(valid, catalog!);
+  const computed =
+    choice.kind === "pinned"
+      ? undefined
+      : await planLive(valid, { catalogFile: parsed.catalogFile, live: context.live ?? false, offline: context.offline ?? false });
+  const plan = computed?.plan ?? (choice as { plan: Plan }).plan;
 
   const groups = groupPlan(plan, {
     groupingOf: (cloud) => emitterFor(emitters, cloud).grouping,
-    archOf: archResolver(valid, catalog!),
+    archOf: archResolver(valid, computed?.catalog ?? catalog!),
     maxScaleOut: valid.scaling.maxScaleOut,
   });
   const clouds: ResolvedCloud[] = groups.map((g) => {
@@ -103,6 +108,7 @@ export async function resolveWorkload(args: unknown, resourceName: string, conte
     plan,
     source: choice.kind === "pinned" ? "pinned" : "computed",
     staleReason: choice.kind === "stale" ? choice.reason : undefined,
+    inputWarnings: computed?.warnings ?? [],
     common,
     clouds,
   };

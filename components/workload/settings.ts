@@ -4,6 +4,7 @@
  * cloud (validated by that cloud's emitter). Unknown top-level args are errors with "did you mean".
  * Pure; problems are collected, each with its field path, never thrown one at a time.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues, type SpecProblem } from "../../core/spec/issues";
 import type { CommonSettings } from "./emitter";
@@ -17,24 +18,24 @@ const portSchema = z.strictObject({
   protocol: z.enum(["tcp", "udp"]).default("tcp"),
 });
 
-const cidrSchema = z.string().superRefine((text, ctx) => {
-  const problem = cidrProblem(text);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-
 function argsSchema(clouds: readonly string[]) {
   return z.strictObject({
     ...Object.fromEntries(SPEC_KEYS.map((k) => [k, z.unknown().optional()])),
     catalog: z.string().min(1).optional(),
     tags: z.record(z.string().min(1), z.string()).default({}),
     ports: z.array(portSchema).default([]),
-    ingressCidrs: z.array(cidrSchema).default([]),
+    ingressCidrs: z.array(z.string()).default([]),
     userData: inputString.optional(),
     assignPublicIp: z.boolean().default(false),
     createNetworks: z.boolean().default(true),
     rootVolumeGiB: z.number().int().min(10).max(4096).default(30),
     ...Object.fromEntries(clouds.map((c) => [c, z.unknown().optional()])),
   });
+}
+
+/** Every top-level arg name the component accepts (the plugin schema must list the same). */
+export function argNames(clouds: readonly string[]): string[] {
+  return Object.keys(argsSchema(clouds).shape);
 }
 
 export interface ParsedArgs {
@@ -54,9 +55,20 @@ export function parseArgs(args: unknown, resourceName: string, clouds: readonly 
   for (const key of SPEC_KEYS) if (raw[key] !== undefined) specInput[key] = raw[key];
   const sections = Object.fromEntries(clouds.map((c) => [c, raw[c]]));
 
+  // Placement decides how many resources exist, so it cannot wait for other resources' outputs.
+  const computed = Object.keys(raw).filter((key) => key !== "userData" && pulumi.Output.isInstance(raw[key]));
+  if (computed.length > 0) {
+    const problems = computed.map((key) => ({ path: [key], message: "must be a plain value known at preview, not an Output: it decides the placement and the resources" }));
+    return { specInput, sections, problems };
+  }
   const schema = argsSchema(clouds);
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) return { specInput, sections, problems: describeIssues(schema, raw, parsed.error.issues) };
+  const cidrs = Array.isArray(raw.ingressCidrs) ? raw.ingressCidrs : [];
+  const cidrProblems = cidrs.flatMap((cidr, i) => {
+    const problem = typeof cidr === "string" ? cidrProblem(cidr) : undefined;
+    return problem ? [{ path: ["ingressCidrs", i], message: problem }] : [];
+  });
+  if (!parsed.success) return { specInput, sections, problems: [...describeIssues(schema, raw, parsed.error.issues), ...cidrProblems] };
   const a = parsed.data;
   const common: CommonSettings = {
     tags: a.tags,
@@ -67,7 +79,7 @@ export function parseArgs(args: unknown, resourceName: string, clouds: readonly 
     createNetworks: a.createNetworks,
     rootVolumeGiB: a.rootVolumeGiB,
   };
-  const problems = [...ingressProblems(common), ...reservedTagProblems(common.tags)];
+  const problems = [...cidrProblems, ...ingressProblems(common), ...reservedTagProblems(common.tags)];
   return { specInput, catalogFile: a.catalog, common: problems.length === 0 ? common : undefined, sections, problems };
 }
 

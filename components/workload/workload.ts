@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planHash, type Plan } from "../../core/plan/plan";
 import { UserError } from "../../core/util/errors";
+import type { WorkloadSpec } from "../../core/spec/schema";
 import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadGroupOutput } from "./args";
 import type { EmittedGroup, RegionEmitInput } from "./emitter";
 import { regionName } from "./names";
@@ -26,6 +27,7 @@ import { workloadTags } from "./tags";
 export const WORKLOAD_TOKEN = "multicloud:index:MultiCloudWorkload";
 
 interface WorkloadData {
+  spec: WorkloadSpec;
   plan: Plan;
   placementSource: PlacementSource;
   groups: pulumi.Output<WorkloadGroupOutput[]>;
@@ -38,6 +40,8 @@ const readiness = new WeakMap<MultiCloudWorkload, Promise<void>>();
 export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
   /** The plan the resources realise (DESIGN.md Plan JSON). */
   public readonly plan: pulumi.Output<{ [key: string]: any }>;
+  /** The normalised spec the plan is for: what `multicloud drift --stack-export` re-optimizes. */
+  public readonly spec: pulumi.Output<{ [key: string]: any }>;
   /** Monthly cost of the planned instances, USD (hourly x 730). */
   public readonly monthlyCostUsd: pulumi.Output<number>;
   /** pinned: the plan from stack config; computed: planned at deploy time, not pinned. */
@@ -56,6 +60,7 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     const output = <T>(pick: (d: WorkloadData) => T | pulumi.Output<T>): pulumi.Output<T> =>
       pulumi.output(data.then(pick, () => undefined as never)) as pulumi.Output<T>;
     this.plan = output((d) => d.plan as unknown as { [key: string]: any });
+    this.spec = output((d) => d.spec as unknown as { [key: string]: any });
     this.monthlyCostUsd = output((d) => d.plan.totals.monthlyUsd);
     this.placementSource = output((d) => d.placementSource);
     this.groups = output((d) => d.groups);
@@ -70,15 +75,20 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     const stackConfig = `Pulumi.${pulumi.getStack()}.yaml`;
     let resolved: ResolvedWorkload;
     try {
-      resolved = await resolveWorkload(args, name!, { placements: readPlacementsConfig(), stackConfig });
+      resolved = await resolveWorkload(args, name!, {
+        placements: readPlacementsConfig(),
+        stackConfig,
+        live: process.env.MULTICLOUD_LIVE === "1",
+        offline: process.env.MULTICLOUD_OFFLINE === "1",
+      });
     } catch (err) {
-      if (err instanceof UserError) throw new pulumi.ResourceError(err.message, this, true);
+      if (err instanceof UserError) throw resourceError(err.message, this);
       throw err;
     }
     const { spec, plan, source } = resolved;
     const notices = placementNotices({ plan, source, staleReason: resolved.staleReason, stackConfig, now: new Date() });
     void pulumi.log.info(notices.info, this);
-    for (const warning of notices.warnings) void pulumi.log.warn(warning, this);
+    for (const warning of [...notices.warnings, ...resolved.inputWarnings.map((w) => `${spec.name}: ${w}`)]) void pulumi.log.warn(warning, this);
 
     const common = { ...resolved.common, tags: workloadTags(resolved.common.tags, spec.name, planHash(plan)) };
     const emitted: EmittedGroup[] = resolved.clouds.flatMap(({ emitter, prepared, regions }) => {
@@ -95,9 +105,20 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     });
 
     const groups = pulumi.all(emitted.map((e) => e.id.apply((id) => groupOutput(e, id))));
-    this.registerOutputs({ plan, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups });
-    return { plan, placementSource: source, groups };
+    this.registerOutputs({ plan, spec, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups });
+    return { spec, plan, placementSource: source, groups };
   }
+}
+
+/**
+ * The error Pulumi reports on this component, without a stack trace. Its reference to the
+ * component is kept but not enumerable, so that tools printing the error do not walk the
+ * component's whole object graph.
+ */
+function resourceError(message: string, resource: pulumi.Resource): pulumi.ResourceError {
+  const err = new pulumi.ResourceError(message, resource, true);
+  Object.defineProperty(err, "resource", { value: resource, enumerable: false });
+  return err;
 }
 
 function groupOutput({ group: g, kind }: EmittedGroup, id: string): WorkloadGroupOutput {

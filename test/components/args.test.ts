@@ -3,6 +3,7 @@
  * CIDR rules, the cross-checks between clouds' args and regions, and the emitter registry.
  */
 import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
 import { cidrProblem, parseArgs } from "../../components/workload/settings";
 import { networkProblems, providerCoverageProblems, regionKeyProblems } from "../../components/workload/checks";
 import type { PreparedCloud } from "../../components/workload/emitter";
@@ -30,8 +31,14 @@ describe("parseArgs", () => {
 
   it("reports every problem with its path", () => {
     const parsed = parseArgs({ ports: [{ port: 70000 }, { port: 22, protocol: "sctp" }], ingressCidrs: ["10.0.0.0/33"], rootVolumeGiB: 5, azur: {} }, "web", CLOUDS);
-    expect(parsed.problems.map((p) => p.path.join("."))).toEqual(["ports.0.port", "ports.1.protocol", "ingressCidrs.0", "rootVolumeGiB", "azur"]);
-    expect(parsed.problems.at(-1)!.message).toMatch(/^unknown field \(did you mean "azure"\?\)/);
+    expect(parsed.problems.map((p) => p.path.join("."))).toEqual(["ports.0.port", "ports.1.protocol", "rootVolumeGiB", "azur", "ingressCidrs.0"]);
+    expect(parsed.problems[3]!.message).toMatch(/^unknown field \(did you mean "azure"\?\)/);
+  });
+
+  it("rejects an Output where placement needs a plain value, and accepts one for userData", () => {
+    const parsed = parseArgs({ demand: pulumi.output({ replicas: 2 }), userData: pulumi.output("#!/bin/sh") }, "web", CLOUDS);
+    expect(parsed.problems).toEqual([{ path: ["demand"], message: "must be a plain value known at preview, not an Output: it decides the placement and the resources" }]);
+    expect(parseArgs({ userData: pulumi.output("#!/bin/sh") }, "web", CLOUDS).problems).toEqual([]);
   });
 
   it("rejects the same port declared twice", () => {

@@ -41,9 +41,12 @@ export interface Harness {
   ofType(type: string): Recorded[];
   /** URN of every registered resource (from the mock resource monitor). */
   urns(): string[];
-  /** Waits until every log message sent so far reached the engine. */
-  flushLogs(): Promise<void>;
+  /** Waits until every registration, invoke and log message sent so far reached the engine. */
+  settle(): Promise<void>;
 }
+
+// The SDK's own "wait for outstanding RPCs" (what `pulumi up` does before exiting); not in its typings.
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 const SEVERITY: Record<number, LogEntry["severity"]> = {
   [engproto.LogSeverity.DEBUG]: "debug",
@@ -130,9 +133,10 @@ export async function setupPulumi(options: HarnessOptions = {}): Promise<Harness
       const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
       return [...monitor.getRegisteredResources().keys()];
     },
-    flushLogs: async () => {
+    settle: async () => {
+      await runtimeSettings.waitForRPCs();
       // Log messages are delivered in order: once this one is delivered, all earlier ones are.
-      await pulumi.log.debug("flush");
+      await pulumi.log.debug("settled");
     },
   };
 }

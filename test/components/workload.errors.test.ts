@@ -1,5 +1,5 @@
 /**
- * Bad args fail the component with a message naming the field, the rule and the fix, before any
+ * Bad args fail `pulumi preview` with a message naming the field, the rule and the fix, before any
  * child resource is registered (not even a provider): the placement is resolved first.
  */
 import { describe, expect, it } from "vitest";
@@ -23,9 +23,9 @@ function registeredByComponent(h: Harness): string[] {
   return h.urns().filter((urn) => urn.includes(`::${COMPONENT}`));
 }
 
-async function failWith(args: MultiCloudWorkloadArgs, setup?: (h: Harness) => void): Promise<string> {
-  const h = await setupPulumi();
-  setup?.(h);
+/** Runs `pulumi preview` (mocks in preview mode) on bad args: the failure must come before any child. */
+async function failWith(args: MultiCloudWorkloadArgs): Promise<string> {
+  const h = await setupPulumi({ preview: true });
   const workload = new MultiCloudWorkload("web", args);
   const message = await failure(workload);
   await valueOf(workload.urn); // the component's own registration has completed
@@ -70,7 +70,7 @@ describe("MultiCloudWorkload with bad args", () => {
 
   it("rejects conflicting options", async () => {
     const anyArch = webArgs({ instance: { arch: "any" }, aws: { amis: { "us-east-1": "ami-123" } } });
-    expect(await failWith(anyArch)).toContain("aws.amis: one image per region cannot serve both architectures: set instance.arch to x86_64 or arm64, or remove aws.amis");
+    expect(await failWith(anyArch)).toContain("aws.amis: one image cannot serve both architectures: set instance.arch to x86_64 or arm64, or remove aws.amis");
 
     const publicIp = webArgs({ assignPublicIp: true });
     expect(await failWith(publicIp)).toContain(

@@ -29,7 +29,7 @@ async function deploy(args: MultiCloudWorkloadArgs, placements?: unknown): Promi
   const h = await setupPulumi({ stack: "dev", config: placements === undefined ? {} : { "multicloud:placements": placements } });
   const workload = new MultiCloudWorkload("web", args);
   const failure = await workload.ready().then(() => undefined, (err: Error) => err.message);
-  await h.flushLogs();
+  await h.settle();
   // Sorted: registration order depends on timing, the graph does not.
   const children = h.resources.filter((r) => r.type !== COMPONENT).map((r) => JSON.stringify([r.type, r.name, r.inputs])).sort();
   return { h, workload, children, failure };

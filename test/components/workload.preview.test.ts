@@ -15,10 +15,10 @@ let h: Harness;
 let workload: MultiCloudWorkload;
 
 beforeAll(async () => {
-  h = await setupPulumi({ preview: true, stack: "staging" });
+  h = await setupPulumi({ preview: true, stack: "staging", config: { "gcp:project": "acme-staging" } });
   workload = new MultiCloudWorkload("web", webArgs());
   await workload.ready();
-  await h.flushLogs();
+  await h.settle();
 });
 
 describe("MultiCloudWorkload in preview", () => {
@@ -46,6 +46,10 @@ describe("MultiCloudWorkload in preview", () => {
       ["web-aws-us-east-1-m7i-xlarge", 3, 5],
       ["web-aws-us-west-2-m7i-xlarge", 2, 3],
     ]);
+  });
+
+  it("passes the stack's gcp:project on to the GCP providers it creates", () => {
+    expect(h.ofType("pulumi:providers:gcp").map((p) => [p.name, p.inputs.project, p.inputs.region])).toEqual([["web-gcp-us-central1", "acme-staging", "us-central1"]]);
   });
 
   it("shows the plan table and the not-pinned warning on the component, naming this stack's config file", () => {

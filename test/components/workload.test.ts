@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { MultiCloudWorkload } from "../../components";
-import { planHash, type Plan } from "../../core";
+import { planHash, specHash, type Plan } from "../../core";
 import { setupPulumi, valueOf, type Harness, type Recorded } from "./harness";
 import { webArgs } from "./scenario";
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   h = await setupPulumi({ stack: "dev" });
   workload = new MultiCloudWorkload("web", webArgs());
   await workload.ready();
-  await h.flushLogs();
+  await h.settle();
   plan = (await valueOf(workload.plan)) as unknown as Plan;
 });
 
@@ -288,6 +288,10 @@ describe("a plan across AWS, Azure and GCP", () => {
     expect(plan).toMatchObject({ workload: "web", specHash: expect.stringMatching(/^sha256:/), prices: { aws: { source: "file" } } });
     expect(await valueOf(workload.monthlyCostUsd)).toBe(plan.totals.monthlyUsd);
     expect(await valueOf(workload.placementSource)).toBe("computed");
+    // The normalised spec, hashing to the plan's specHash: what drift --stack-export reads back.
+    const spec = (await valueOf(workload.spec)) as Parameters<typeof specHash>[0];
+    expect(spec).toMatchObject({ name: "web", scaling: { targetCpuUtilization: expect.any(Number) } });
+    expect(specHash(spec)).toBe(plan.specHash);
     const groups = (await valueOf(workload.groups))!;
     expect(groups.map((g) => [g.cloud, g.region, g.lifecycle, g.onDemand, g.spot, g.id])).toEqual([
       ["aws", "us-east-1", "mixed", planned("aws", "us-east-1", "on-demand"), planned("aws", "us-east-1", "spot"), "web-aws-us-east-1-m7i-xlarge-1a2b3c"],
