@@ -25,7 +25,7 @@ describe("examples/web", () => {
   it("is the program of the root Pulumi.yaml and of examples/web/Pulumi.yaml", () => {
     expect(read("Pulumi.yaml")).toMatchObject({ runtime: { name: "nodejs" }, main: "examples/web/index.ts" });
     expect(read("examples/web/Pulumi.yaml")).toMatchObject({ runtime: { name: "nodejs" }, main: "index.ts" });
-    expect(read("PulumiPlugin.yaml")).toEqual({ runtime: "nodejs", main: "provider/index.ts" });
+    expect(read("PulumiPlugin.yaml")).toEqual({ runtime: "nodejs", main: "dist/provider/index.js" });
   });
 
   it("deploys the CLI's spec file with MultiCloudWorkload", async () => {
