@@ -44,7 +44,8 @@ export function allocationKey(a: { provider: string; region: string; instanceTyp
   return `${a.provider}/${a.region}/${a.instanceType}/${a.lifecycle}`;
 }
 
-const optionKey = (o: PlacementOption) => allocationKey({ ...o.offer, lifecycle: o.lifecycle });
+const optionKey = (o: PlacementOption) =>
+  allocationKey({ provider: o.offer.provider, region: o.offer.region, instanceType: o.offer.instanceType, lifecycle: o.lifecycle });
 
 
 export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Placement> {
@@ -56,7 +57,7 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
   const reduced = settings.reduce === false ? options : reduceOptions(options, quotaRegions);
   // Options of a pinned plan stay in the model even when dominated: keeping them is the point.
   const pinned = settings.keep?.pinned ?? new Map<string, number>();
-  const protectedOptions = options.filter((o) => pinned.has(optionKey(o)));
+  const protectedOptions = pinned.size === 0 ? [] : options.filter((o) => pinned.has(optionKey(o)));
   const candidates = [...new Set([...reduced, ...protectedOptions])].sort(compareOptions);
   const replicas = spec.demand.replicas;
   const limits = { timeLimitSeconds: settings.timeLimitSeconds ?? 60 };
