@@ -27,9 +27,11 @@ const policy = (statements: Statement[]) => ({ Version: "2012-10-17", Statement:
 
 /** List the bucket (under the prefix) and read its objects: all a transfer service needs from a source. */
 function readOnlyStatements(bucket: string, prefix: string): Statement[] {
-  const list: Statement = { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: `arn:aws:s3:::${bucket}` };
+  const list: Statement = { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${bucket}` };
   if (prefix !== "") list.Condition = { StringLike: { "s3:prefix": [`${prefix}*`] } };
-  return [list, { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${bucket}/${prefix}*` }];
+  // GetBucketLocation requests carry no s3:prefix key: under the prefix condition it would be denied.
+  const locate: Statement = { Sid: "LocateSource", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: `arn:aws:s3:::${bucket}` };
+  return [list, locate, { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${bucket}/${prefix}*` }];
 }
 
 function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
@@ -86,26 +88,29 @@ function emitBucket(ctx: BackupContext): aws.s3.Bucket {
     `${name}-bucket`,
     // Object Lock can only be turned on when a bucket is created.
     { bucket: names.dns(63), region, objectLockEnabled: spec.immutable, forceDestroy: false, tags },
-    // A backup outlives its stack: removing the component leaves the bucket and its data.
+    // A backup outlives its stack: removing the component leaves the bucket and its data...
     { ...opts, retainOnDelete: true },
   );
-  const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, region, versioningConfiguration: { status: "Enabled" } }, opts);
+  // ...and what protects them: deleting these would suspend versioning, drop the default WORM
+  // retention, encryption, the public access block and TLS enforcement on the retained bucket.
+  const keep = { ...opts, retainOnDelete: true };
+  const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, region, versioningConfiguration: { status: "Enabled" } }, keep);
   if (spec.immutable) {
     new aws.s3.BucketObjectLockConfiguration(
       `${name}-object-lock`,
       { bucket: bucket.id, region, rule: { defaultRetention: { mode: spec.lockRetention ? "COMPLIANCE" : "GOVERNANCE", days: spec.retentionDays } } },
-      { ...opts, dependsOn: [versioning] },
+      { ...keep, dependsOn: [versioning] },
     );
   }
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     { bucket: bucket.id, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: spec.encryption?.kmsKeyId }, bucketKeyEnabled: true }] },
-    opts,
+    keep,
   );
   const publicAccess = new aws.s3.BucketPublicAccessBlock(
     `${name}-public-access`,
     { bucket: bucket.id, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-    opts,
+    keep,
   );
   new aws.s3.BucketPolicy(
     `${name}-tls-only`,
@@ -116,7 +121,7 @@ function emitBucket(ctx: BackupContext): aws.s3.Bucket {
         JSON.stringify(policy([{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }])),
       ),
     },
-    { ...opts, dependsOn: [publicAccess] },
+    { ...keep, dependsOn: [publicAccess] },
   );
   const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
     { id: "keep-replaced-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: spec.retentionDays } },
@@ -248,8 +253,11 @@ function emitDestination(ctx: BackupContext, access: SourceAccess): DestinationR
       destinationLocationArn: destination.arn,
       taskMode: source.enhanced ? "ENHANCED" : "BASIC",
       options: {
-        // Enhanced mode verifies what it transferred; Basic mode can verify the whole copy.
-        verifyMode: source.enhanced ? "ONLY_FILES_TRANSFERRED" : "POINT_IN_TIME_CONSISTENT",
+        // Verify every file transferred. A whole-destination check (POINT_IN_TIME_CONSISTENT) cannot
+        // read objects the lifecycle has moved to Glacier / Deep Archive, so it would fail once they age.
+        verifyMode: "ONLY_FILES_TRANSFERRED",
+        // GCS (the access-key, S3-compatible source) has no object tagging API to read tags from.
+        objectTags: source.enhanced ? "NONE" : "PRESERVE",
         transferMode: "CHANGED",
         overwriteMode: "ALWAYS",
         preserveDeletedFiles: "PRESERVE",

@@ -99,7 +99,8 @@ function emitStore(ctx: BackupContext): { group: resources.ResourceGroup; accoun
     new storage.BlobContainerImmutabilityPolicy(
       `${name}-immutability`,
       { ...blobs, containerName: container.name, immutabilityPolicyName: "default", immutabilityPeriodSinceCreationInDays: spec.retentionDays, allowProtectedAppendWrites: false },
-      { parent },
+      // The container is retained on delete; so is the policy that keeps its versions immutable.
+      { parent, retainOnDelete: true },
     );
   }
   const rules: inputs.storage.ManagementPolicyRuleArgs[] = [

@@ -132,7 +132,9 @@ function emitRegion(s: AzureSettings, r: RegionContext): EmittedGroup[] {
         },
       },
       tags,
-    }, opts);
+      // The autoscale setting owns the running capacity: an update (a new plan tag, say) must not
+      // reset a scaled-out set to its planned minimum.
+    }, { ...opts, ignoreChanges: ["sku.capacity"] });
     const thresholds = cpuThresholds(r.targetCpuUtilization);
     const cpuRule = (operator: "GreaterThan" | "LessThan", threshold: number, direction: "Increase" | "Decrease", window: string) => ({
       metricTrigger: {

@@ -76,7 +76,9 @@ describe("S3 -> GCS (Storage Transfer Service, web identity)", () => {
     ]);
     const read = JSON.parse(engine.byName("orders-source-read").inputs.policy);
     expect(read.Statement).toEqual([
-      { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: "arn:aws:s3:::acme-orders", Condition: { StringLike: { "s3:prefix": ["exports/*"] } } },
+      { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::acme-orders", Condition: { StringLike: { "s3:prefix": ["exports/*"] } } },
+      // No s3:prefix key on GetBucketLocation: under the prefix condition it would be denied.
+      { Sid: "LocateSource", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: "arn:aws:s3:::acme-orders" },
       { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-orders/exports/*" },
     ]);
   });

@@ -74,7 +74,7 @@ describe("GCS -> S3 (DataSync Enhanced mode, HMAC key)", () => {
     const task = engine.byName("logs-transfer").inputs;
     expect(task).toMatchObject({
       taskMode: "ENHANCED",
-      options: { verifyMode: "ONLY_FILES_TRANSFERRED", transferMode: "CHANGED", overwriteMode: "ALWAYS", preserveDeletedFiles: "PRESERVE" },
+      options: { verifyMode: "ONLY_FILES_TRANSFERRED", transferMode: "CHANGED", overwriteMode: "ALWAYS", preserveDeletedFiles: "PRESERVE", objectTags: "NONE" },
       schedule: { scheduleExpression: "rate(24 hours)" },
       sourceLocationArn: `arn:aws:datasync:us-east-2:${ACCOUNT_ID}:location/loc-logs-source-location`,
       destinationLocationArn: `arn:aws:datasync:us-east-2:${ACCOUNT_ID}:location/loc-logs-destination-location`,
@@ -138,7 +138,7 @@ describe("Azure Blob -> S3 (DataSync through an agent, SAS)", () => {
     notification: { email: "media@example.com" },
   };
 
-  it("reads the container through the agent with a SAS held as a secret, in Basic mode with full verification", async () => {
+  it("reads the container through the agent with a SAS held as a secret, in Basic mode, verifying every file transferred", async () => {
     const { engine, outputs } = await deploy("media", args);
     const location = engine.byName("media-source-location");
     expect(location.type).toBe("aws:datasync/locationAzureBlob:LocationAzureBlob");
@@ -146,7 +146,7 @@ describe("Azure Blob -> S3 (DataSync through an agent, SAS)", () => {
     expect(isSecretAt(location.inputs, "sasConfiguration", "token")).toBe(true);
     expect(unwrap(location.inputs.sasConfiguration)).toEqual({ token: MOCK_SECRETS.sas });
     expect(isSecretAt(engine.stateOf("media-source-location"), "sasConfiguration", "token")).toBe(true);
-    expect(engine.byName("media-transfer").inputs).toMatchObject({ taskMode: "BASIC", options: { verifyMode: "POINT_IN_TIME_CONSISTENT", preserveDeletedFiles: "PRESERVE" }, schedule: { scheduleExpression: "rate(12 hours)" } });
+    expect(engine.byName("media-transfer").inputs).toMatchObject({ taskMode: "BASIC", options: { verifyMode: "ONLY_FILES_TRANSFERRED", objectTags: "PRESERVE", preserveDeletedFiles: "PRESERVE" }, schedule: { scheduleExpression: "rate(12 hours)" } });
     expect(JSON.stringify(outputs)).not.toContain("mock-sas");
   });
 
