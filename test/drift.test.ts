@@ -61,6 +61,17 @@ describe("multicloud plan --write", () => {
     expect(fs.readFileSync(s.stack, "utf8")).toBe(text);
   });
 
+  it("keeps every key of a flow-style config mapping", async () => {
+    const s = scenario(0.11);
+    fs.writeFileSync(s.stack, "# flow style\nconfig: { aws:region: us-east-1, gcp:project: p1 }\n");
+    await pin(s);
+    const { parse } = await import("yaml");
+    const config = parse(fs.readFileSync(s.stack, "utf8")).config;
+    expect(Object.keys(config)).toEqual(["aws:region", "gcp:project", "multicloud:placements"]);
+    expect(fs.readFileSync(s.stack, "utf8")).toMatch(/^# flow style\n/);
+    expect((await cli("drift", "--stack-config", s.stack, "--catalog", s.before)).code).toBe(0);
+  });
+
   it("refuses --write without --stack-config, and a missing stack config", async () => {
     const s = scenario(0.11);
     expect((await cli("plan", s.spec, "--write")).stderr).toBe("error: --write needs --stack-config Pulumi.<stack>.yaml: the file to pin the plan in\n");
@@ -106,6 +117,26 @@ describe("multicloud drift", () => {
     expect(second.code).toBe(2);
     const third = await cli("drift", "--stack-config", s.stack, "--catalog", s.after);
     expect(third.code).toBe(0);
+  });
+
+  it("finishes a move the budget deferred even when its remainder saves less than --min-savings", async () => {
+    const s = scenario(0.08); // the full move saves 20%; the first budgeted step 10%, the rest 11.1%
+    await pin(s);
+    const first = await cli("drift", "--stack-config", s.stack, "--catalog", s.after, "--min-savings", "15", "--write");
+    expect(first.code).toBe(2);
+    expect(fs.readFileSync(s.stack, "utf8")).toMatch(/moveInProgress:\n\s+optimumMonthlyUsd: 584\n/);
+    const second = await cli("drift", "--stack-config", s.stack, "--catalog", s.after, "--min-savings", "15", "--format", "json", "--write");
+    expect(second.code).toBe(2);
+    expect(JSON.parse(second.stdout).workloads[0].reasons[0].message).toBe("continuing the move deferred by the disruption budget: $73.00/month (11.11%) still to save");
+    expect(fs.readFileSync(s.stack, "utf8")).not.toContain("moveInProgress");
+    expect((await cli("drift", "--stack-config", s.stack, "--catalog", s.after, "--min-savings", "15")).code).toBe(0);
+  });
+
+  it("proposes nothing for a tie, whatever --min-savings says", async () => {
+    const s = scenario(0.1); // GCP now costs what AWS does: moving would save nothing
+    await pin(s);
+    const r = await cli("drift", "--stack-config", s.stack, "--catalog", s.after, "--min-savings", "0");
+    expect(r.code).toBe(0);
   });
 
   it("must move off a retired instance type, whatever the savings", async () => {

@@ -37,5 +37,11 @@ describe("plan verification", () => {
     expect(verifyPlan(moved, spec).map((v) => v.path)).toContain("constraints.maxProviderShare");
     const short = { ...plan, allocations: plan.allocations.slice(1) };
     expect(verifyPlan(short, spec).map((v) => v.path)).toContain("demand.replicas");
+    const denied = loadSpecFile(path.join(root, "examples/web/workload.yaml"), catalog);
+    denied.instance.families.deny = [plan.allocations[0]!.instanceType.replace(/\..*$/, ".*"), "Standard_*"];
+    denied.instance.allowBurstable = false;
+    const burstable = { ...plan, allocations: [{ ...plan.allocations[0]!, provider: "aws", instanceType: "t3.2xlarge" }, ...plan.allocations.slice(1)] };
+    expect(verifyPlan(burstable, spec).map((v) => v.path)).toContain("instance.allowBurstable");
+    expect(verifyPlan(plan, denied).map((v) => v.path)).toContain("instance.families.deny");
   });
 });

@@ -86,6 +86,11 @@ eastus,Standard_NC4as_T4_v3,4,28.0,1,amd64,Standard NCASv3_T4 Family,0.526,0.526
 eastus,Standard_NP10s,10,168.0,1,amd64,standardNPSFamily,1.65,1.65,0
 eastus,Standard_NV6ads_A10_v5,6,55.0,1,amd64,StandardNVADSA10v5Family,0.454,0.454,0
 eastus,Standard_NV36ads_A10_v5,36,440.0,1,amd64,StandardNVADSA10v5Family,3.2,3.2,0
+northeurope,Standard_F4ams_v6,4,32.0,0,amd64,StandardFamsv6Family,0.4,0.4,0
+westus,Standard_F4ams_v6,4,32.0,0,amd64,StandardFamsv6Family,0.38,0.38,0
+eastus,Standard_F4ams_v6,4,32.0,0,amd64,StandardFamsv6Family,0.36,0.36,0
+newzealandnorth,Standard_F4ams_v6,4,32.0,0,amd64,StandardFamsv6Family,0.0449,0.0449,0
+newzealandnorth,Standard_F8ams_v6,8,64.0,0,amd64,StandardFamsv6Family,0.0898,0.0898,0
 `;
 
 const GCP = `InstanceType,vCPUs,MemoryGiB,AcceleratorName,AcceleratorCount,Region,Price,SpotPrice
@@ -219,6 +224,15 @@ describe("buildAzureSnapshot", () => {
     expect(find(rows, "eastus", "Standard_D2ds_v5")).toBeUndefined();
     expect(notes).toMatch(/no vCPU\/memory.*: 2 /);
     expect(notes).toMatch(/no price.*: 1 /);
+  });
+
+  it("drops a size priced far below the same size elsewhere, even when its whole family is off in that region", () => {
+    // Both F*ams_v6 rows in newzealandnorth are ~1/8 of the usual price, so the family check sees nothing odd.
+    expect(find(rows, "newzealandnorth", "Standard_F4ams_v6")).toBeUndefined();
+    expect(get(rows, "eastus", "Standard_F4ams_v6").onDemandHourlyUsd).toBe(0.36);
+    // Seen in one region only: no median to judge it by, so it stays.
+    expect(get(rows, "newzealandnorth", "Standard_F8ams_v6").onDemandHourlyUsd).toBe(0.0898);
+    expect(notes).toMatch(/dropped as underpriced.*: 1 \(newzealandnorth Standard_F4ams_v6 \$0\.0449\/h\)/);
   });
 
   it("normalises amd64 to x86_64 and keeps arm64", () => {

@@ -150,7 +150,23 @@ function clearlyWrong(o: Outlier): boolean {
  * usually sits in its family (median over regions): the deviation is then this region's data, e.g.
  * a Windows-level price that survived all four generations.
  */
-export function judgeOutliers(rows: readonly AzureRow[]): { keep: AzureRow[]; flagged: Outlier[]; dropped: Outlier[]; unusual: Outlier[] } {
+/**
+ * A row this far below the same size's median price over all regions is dropped: regional Azure
+ * prices spread far less than that, and an underpriced row is the dangerous error (plans flock to
+ * it). A whole family mispriced in one region escapes the family check above, not this one.
+ */
+const UNDERPRICED = 0.5;
+const MIN_REGIONS_FOR_MEDIAN = 3;
+
+export function judgeOutliers(rows: readonly AzureRow[]): { keep: AzureRow[]; flagged: Outlier[]; dropped: Outlier[]; unusual: Outlier[]; underpriced: AzureRow[] } {
+  const price = (r: AzureRow): number => r.offer.onDemandHourlyUsd;
+  const skuMedian = medianBy(rows, (r) => r.offer.instanceType, price);
+  const skuRegions = new Map<string, number>();
+  for (const r of rows) skuRegions.set(r.offer.instanceType, (skuRegions.get(r.offer.instanceType) ?? 0) + 1);
+  const isUnderpriced = (r: AzureRow): boolean =>
+    (skuRegions.get(r.offer.instanceType) ?? 0) >= MIN_REGIONS_FOR_MEDIAN && price(r) < UNDERPRICED * skuMedian.get(r.offer.instanceType)!;
+  const underpriced = rows.filter(isUnderpriced);
+  rows = rows.filter((r) => !isUnderpriced(r));
   const perVcpu = (r: AzureRow): number => r.offer.onDemandHourlyUsd / r.offer.vcpu;
   const familyMedian = medianBy(rows, (r) => `${r.offer.region}/${r.family}`, perVcpu);
   const ratio = (r: AzureRow): number => perVcpu(r) / familyMedian.get(`${r.offer.region}/${r.family}`)!;
@@ -166,7 +182,7 @@ export function judgeOutliers(rows: readonly AzureRow[]): { keep: AzureRow[]; fl
     if (outOfBounds(o.ratio) && clearlyWrong(o)) dropped.push(o);
     else keep.push(r);
   }
-  return { keep, flagged, dropped, unusual };
+  return { keep, flagged, dropped, unusual, underpriced };
 }
 
 /** Median of `value` per group. */
@@ -204,8 +220,12 @@ export function buildAzureSnapshot(sourcesDir: string): SnapshotBuild {
     const r = toRow(row, tally);
     if (r) parsed.push(r);
   }
-  const { keep, flagged, dropped, unusual } = judgeOutliers(parsed);
-  const notes = [...tally.notes(), ...outlierNotes(flagged, dropped, unusual)];
+  const { keep, flagged, dropped, unusual, underpriced } = judgeOutliers(parsed);
+  const notes = [
+    ...tally.notes(),
+    `rows dropped as underpriced (below ${UNDERPRICED}x the same size's median price over all regions, e.g. a whole family mispriced in one region): ${underpriced.length}${underpriced.length ? ` (${underpriced.slice(0, 10).map((r) => `${r.offer.region} ${r.offer.instanceType} $${r.offer.onDemandHourlyUsd}/h`).join("; ")})` : ""}`,
+    ...outlierNotes(flagged, dropped, unusual),
+  ];
   const rows = sortRows(applyConsensusSpecs(keep.map((r) => r.offer), notes));
   notes.push(spotNote(rows), `regions: ${new Set(rows.map((r) => r.region)).size}; all prices as of ${DATE} (minimum over 2025-05..2026-06, see above); no spot prices in the sources`);
   return { rows, asOf: DATE, regionAsOf: {}, sources: [...AZURE_SOURCES], notes };

@@ -91,19 +91,38 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
 
   const R = optimum.demand.replicas;
   const budget = Math.floor(settings.maxDisruption * R + 1e-9);
+  const retired = new Set(repriced.retired.map((r) => r.replace(/ \((.*)\)$/, "/$1")));
+  const keepable = new Map(before.allocations.filter((a) => !retired.has(allocationKey(a))).map((a) => [allocationKey(a), a.replicas]));
+  const keepAtMost = Math.min(R, [...keepable.values()].reduce((s, n) => s + n, 0));
+  const keeping = (minKept: number) => plan(spec, { keep: { pinned: keepable, minKept } });
+
+  // Among equally cheap plans, the one that moves the fewest replicas: the largest number kept in
+  // place at no extra cost, found by bisection (cost only rises as more is kept).
   let proposal = optimum;
+  if (movedReplicas(diffAllocations(before.allocations, optimum.allocations)) > 0) {
+    const costsNoMore = (p: Plan) => p.totals.monthlyUsd <= optimum.totals.monthlyUsd + 0.005;
+    let lo = keptReplicas(before, optimum);
+    let hi = keepAtMost;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const candidate = await keeping(mid).catch(infeasibleAsUndefined);
+      if (candidate && costsNoMore(candidate)) {
+        proposal = candidate;
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+  }
+
   let note: string | undefined;
   let deferredOptimumMonthlyUsd: number | undefined;
-  if (movedReplicas(diffAllocations(before.allocations, optimum.allocations)) > budget) {
-    const retired = new Set(repriced.retired.map((r) => r.replace(/ \((.*)\)$/, "/$1")));
-    const keepable = new Map(before.allocations.filter((a) => !retired.has(allocationKey(a))).map((a) => [allocationKey(a), a.replicas]));
-    const keepableTotal = [...keepable.values()].reduce((s, n) => s + n, 0);
-    const minKept = Math.max(0, Math.min(R, keepableTotal) - budget);
-    try {
-      proposal = await plan(spec, { keep: { pinned: keepable, minKept } });
+  if (movedReplicas(diffAllocations(before.allocations, proposal.allocations)) > budget) {
+    const budgeted = await keeping(Math.max(0, keepAtMost - budget)).catch(infeasibleAsUndefined);
+    if (budgeted) {
+      proposal = budgeted;
       deferredOptimumMonthlyUsd = optimum.totals.monthlyUsd;
-    } catch (err) {
-      if (!(err instanceof InfeasibleError)) throw err;
+    } else {
       note = `the disruption budget (${budget} of ${R} replicas) cannot be met while satisfying the spec; proposing the full change`;
     }
   }
@@ -120,7 +139,9 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
   if (repriced.priceChanges.length > 0) {
     reasons.push({ kind: "price-change", message: `pinned prices moved: ${repriced.priceChanges.slice(0, 3).join("; ")}${repriced.priceChanges.length > 3 ? `; and ${repriced.priceChanges.length - 3} more` : ""}` });
   }
-  const propose = changes.length > 0 && (mustMove || optimumSavingPct >= settings.minSavingsPct);
+  // A move already started under a disruption budget is finished whatever its remainder saves.
+  const continuing = pinned.moveInProgress !== undefined && optimum.totals.monthlyUsd <= pinned.moveInProgress.optimumMonthlyUsd + 0.005;
+  const propose = changes.length > 0 && (mustMove || (optimumSaving > 0 && (continuing || optimumSavingPct >= settings.minSavingsPct)));
   if (!propose) {
     const kind: DriftReasonKind = changes.length === 0 ? "no-change" : "below-threshold";
     const message =
@@ -129,7 +150,12 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
         : `a re-plan would save ${optimumSavingPct.toFixed(2)}% (${usd(optimumSaving)}/month), below the ${settings.minSavingsPct}% threshold`;
     reasons.push({ kind, message });
   } else if (!mustMove) {
-    reasons.unshift({ kind: "price-change", message: `today's prices make a plan ${optimumSavingPct.toFixed(2)}% cheaper (${usd(optimumSaving)}/month)` });
+    reasons.unshift({
+      kind: "price-change",
+      message: continuing
+        ? `continuing the move deferred by the disruption budget: ${usd(optimumSaving)}/month (${optimumSavingPct.toFixed(2)}%) still to save`
+        : `today's prices make a plan ${optimumSavingPct.toFixed(2)}% cheaper (${usd(optimumSaving)}/month)`,
+    });
   }
 
   const moved = movedReplicas(changes);
@@ -154,6 +180,17 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
     },
     ...(propose ? { proposed: proposal } : {}),
   };
+}
+
+/** Replicas of `after` that stay where `before` had them. */
+function keptReplicas(before: Plan, after: Plan): number {
+  const placed = new Map(after.allocations.map((a) => [allocationKey(a), a.replicas]));
+  return before.allocations.reduce((sum, a) => sum + Math.min(a.replicas, placed.get(allocationKey(a)) ?? 0), 0);
+}
+
+function infeasibleAsUndefined(err: unknown): undefined {
+  if (err instanceof InfeasibleError) return undefined;
+  throw err;
 }
 
 function percentOf(part: number, whole: number): number {

@@ -31,7 +31,7 @@ function changeSummary(changes: readonly AllocationChange[]): string {
 }
 
 function why(w: WorkloadDrift): string {
-  return w.reasons.map((r) => r.kind).join(", ");
+  return [...new Set(w.reasons.map((r) => r.kind))].join(", ");
 }
 
 function headline(report: DriftReport): string {

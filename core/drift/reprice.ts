@@ -3,7 +3,7 @@
  * instance types today's catalog no longer offers (retired, or no spot offer any more). Pure.
  */
 import { offerKey, type Catalog, type InstanceOffer } from "../catalog/offer";
-import type { Plan } from "../plan/plan";
+import { unitPrice, type Plan } from "../plan/plan";
 import type { WorkloadSpec } from "../spec/schema";
 import { roundPrice } from "../optimizer/options";
 import { HOURS_PER_MONTH } from "../optimizer/model";
@@ -41,7 +41,8 @@ export function repricePlan(plan: Plan, spec: WorkloadSpec, catalog: Catalog): R
       hourly += a.count * a.hourlyUsd;
       continue;
     }
-    const today = roundPrice(list * (1 - (spec.providers[a.provider]?.discount ?? 0)));
+    // Rounded as buildPlan rounds the pinned price, so an unchanged price compares equal.
+    const today = unitPrice(roundPrice(list * (1 - (spec.providers[a.provider]?.discount ?? 0))));
     if (Math.abs(today - a.hourlyUsd) > 1e-9) priceChanges.push(`${a.instanceType} ${a.lifecycle} in ${a.provider}/${a.region}: $${a.hourlyUsd} -> $${today}/h`);
     hourly += a.count * today;
   }

@@ -42,8 +42,7 @@ export function roundPrice(usd: number): number {
 export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOffer[]): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number } {
   const { instance, demand, constraints } = spec;
   const allowSpot = (constraints.maxSpotShare ?? 0) > 0;
-  const allow = instance.families.allow.length > 0 ? picomatch(instance.families.allow) : undefined;
-  const deny = instance.families.deny.length > 0 ? picomatch(instance.families.deny) : undefined;
+  const familyViolation = familyRule(spec);
   const regionFilter = new Map(
     Object.entries(spec.providers).map(([name, p]) => [name, p.regions ? new Set(p.regions) : undefined] as const),
   );
@@ -63,8 +62,8 @@ export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOf
     if (instance.maxVcpu !== undefined && offer.vcpu > instance.maxVcpu) { exclude("instance.maxVcpu"); continue; }
     if (offer.burstable && !instance.allowBurstable) { exclude("instance.allowBurstable"); continue; }
     if (demand.gpus > 0 && instance.gpuType !== null && offer.gpuType !== instance.gpuType) { exclude("instance.gpuType"); continue; }
-    if (allow && !allow(offer.instanceType)) { exclude("instance.families.allow"); continue; }
-    if (deny && deny(offer.instanceType)) { exclude("instance.families.deny"); continue; }
+    const family = familyViolation(offer.instanceType);
+    if (family) { exclude(family); continue; }
     const fit = replicaFit(offer, spec);
     if (fit < 1) { exclude(fitLimit(offer, spec)); continue; }
 
@@ -75,6 +74,14 @@ export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOf
     }
   }
   return { options, exclusions, offersConsidered };
+}
+
+/** The spec's family globs as a check: the spec path an instance type breaks, or undefined. */
+export function familyRule(spec: Pick<WorkloadSpec, "instance">): (instanceType: string) => string | undefined {
+  const { allow, deny } = spec.instance.families;
+  const allowed = allow.length > 0 ? picomatch(allow) : undefined;
+  const denied = deny.length > 0 ? picomatch(deny) : undefined;
+  return (type) => (allowed && !allowed(type) ? "instance.families.allow" : denied?.(type) ? "instance.families.deny" : undefined);
 }
 
 /** Which per-replica demand an offer is too small for (the first that bites). */

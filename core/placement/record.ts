@@ -25,6 +25,12 @@ export interface PinnedPlacement {
   specHash: string;
   spec: WorkloadSpec;
   plan: Plan;
+  /**
+   * Set by `drift --write` when a disruption budget held a move back: the monthly cost of the
+   * optimum being moved towards. Later drift runs finish that move without re-applying the
+   * savings threshold to its remainder.
+   */
+  moveInProgress?: { optimumMonthlyUsd: number };
 }
 
 export type PinnedChoice =
@@ -36,6 +42,7 @@ const entrySchema = z.looseObject({
   specHash: z.string().regex(HASH_PATTERN, "expected a hash of the form sha256:<64 hex digits>"),
   spec: workloadSpecSchema,
   plan: planSchema,
+  moveInProgress: z.strictObject({ optimumMonthlyUsd: z.number().min(0) }).optional(),
 });
 
 /**
@@ -56,7 +63,7 @@ export function readPlacementRecord(raw: unknown): Record<string, PinnedPlacemen
       problems.push(...describeIssues(entrySchema, value, parsed.error.issues).map((p) => ({ ...p, path: [workload, ...p.path] })));
       continue;
     }
-    const { specHash: hash, spec, plan } = parsed.data;
+    const { specHash: hash, spec, plan, moveInProgress } = parsed.data;
     const consistency: SpecProblem[] = [];
     if (spec.name !== workload) consistency.push({ path: [workload, "spec", "name"], message: `is "${spec.name}", but the entry is keyed "${workload}"` });
     if (plan.workload !== workload) consistency.push({ path: [workload, "plan", "workload"], message: `is "${plan.workload}", but the entry is keyed "${workload}"` });
@@ -65,7 +72,7 @@ export function readPlacementRecord(raw: unknown): Record<string, PinnedPlacemen
       problems.push(...consistency);
       continue;
     }
-    out[workload] = { specHash: hash, spec: spec as WorkloadSpec, plan: plan as Plan };
+    out[workload] = { specHash: hash, spec: spec as WorkloadSpec, plan: plan as Plan, ...(moveInProgress ? { moveInProgress } : {}) };
   }
   if (problems.length > 0) throw recordError(problems);
   return out;

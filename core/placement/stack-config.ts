@@ -20,7 +20,7 @@ export interface StackConfig {
   doc: Document;
   placements: Record<string, PinnedPlacement>;
   /** Entries to write, by workload (set by `pinPlacement`). */
-  pending: Map<string, { specHash: string; spec: WorkloadSpec; plan: Plan }>;
+  pending: Map<string, PinnedPlacement>;
 }
 
 export function readStackConfig(file: string): StackConfig {
@@ -63,10 +63,11 @@ function rawPlacements(doc: Document): Record<string, unknown> | undefined {
  * Pins `plan` for `spec` (written by `writeStackConfig`). Returns false when the same spec and the
  * same decisions are already pinned: re-pinning leaves the file byte-identical.
  */
-export function pinPlacement(config: StackConfig, spec: WorkloadSpec, plan: Plan): boolean {
+export function pinPlacement(config: StackConfig, spec: WorkloadSpec, plan: Plan, moveInProgress?: PinnedPlacement["moveInProgress"]): boolean {
   const current = config.placements[spec.name];
-  if (current && current.specHash === plan.specHash && planHash(current.plan) === planHash(plan)) return false;
-  const entry = { specHash: plan.specHash, spec, plan };
+  const sameMove = current?.moveInProgress?.optimumMonthlyUsd === moveInProgress?.optimumMonthlyUsd;
+  if (current && current.specHash === plan.specHash && planHash(current.plan) === planHash(plan) && sameMove) return false;
+  const entry: PinnedPlacement = { specHash: plan.specHash, spec, plan, ...(moveInProgress ? { moveInProgress } : {}) };
   config.pending.set(spec.name, entry);
   config.placements = { ...config.placements, [spec.name]: entry };
   return true;
@@ -91,7 +92,15 @@ export function writeStackConfig(config: StackConfig): void {
 function splicePlacements(text: string, doc: Document, block: string): string {
   const indentBlock = (indent: string) => block.replace(/\n(?=.)/g, `\n${indent}`);
   const config: unknown = doc.get("config", true);
-  if (!isMap(config) || config.flow || config.items.length === 0) {
+  if (isMap(config) && config.flow && config.items.length > 0) {
+    // A flow map (`config: { a: 1 }`) has no block to splice into: set the key in the document and
+    // re-print it. Every key and comment is kept; only that mapping's layout changes.
+    const value = (parseDocument(block).toJS() as Record<string, unknown>)[PLACEMENTS_CONFIG_KEY];
+    const copy = parseDocument(text);
+    copy.setIn(["config", PLACEMENTS_CONFIG_KEY], copy.createNode(value));
+    return copy.toString({ lineWidth: 0 });
+  }
+  if (!isMap(config) || config.items.length === 0) {
     // No block-style config to splice into: add a `config:` block (replacing an empty one).
     const withoutEmpty = isScalar(config) || isMap(config) ? removeConfigPair(text, doc) : text;
     return `${withoutEmpty}${withoutEmpty === "" || withoutEmpty.endsWith("\n") ? "" : "\n"}config:\n  ${indentBlock("  ")}`;

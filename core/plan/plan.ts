@@ -47,19 +47,34 @@ export interface Plan {
   solver: { status: "optimal" | "time-limit"; gap: number; ms: number };
 }
 
-/** The spec fields that decide a placement; `scaling` only shapes autoscalers, so it is left out. */
+/**
+ * The spec fields that decide a placement, in canonical form: `scaling` only shapes autoscalers, so
+ * it is left out, and set-valued lists (regions, family globs) are sorted, so listing the same
+ * regions in another order is the same spec (and keeps its pinned placement).
+ */
 export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling"> {
   const { scaling: _scaling, ...rest } = spec;
-  return rest;
+  const sorted = (list: readonly string[]) => [...list].sort();
+  return {
+    ...rest,
+    instance: { ...rest.instance, families: { allow: sorted(rest.instance.families.allow), deny: sorted(rest.instance.families.deny) } },
+    providers: Object.fromEntries(
+      Object.entries(rest.providers).map(([name, p]) => [name, p.regions ? { ...p, regions: sorted(p.regions) } : p]),
+    ),
+  };
 }
 
 export function specHash(spec: WorkloadSpec): string {
   return contentHash("multicloud-spec", 1, placementSpec(spec));
 }
 
-/** Hash of what a plan decided (allocations and prices' provenance), independent of timing. */
+/**
+ * Hash of what a plan decided: demand and allocations (hence totals). Timing and price provenance
+ * are left out: re-pinning the same placement from a catalog file touched since, or from a fresher
+ * cache, is not a change.
+ */
 export function planHash(plan: Plan): string {
-  const { solver: _solver, ...decided } = plan;
+  const { solver: _solver, prices: _prices, ...decided } = plan;
   return contentHash("multicloud-plan", 1, decided);
 }
 
@@ -75,7 +90,7 @@ export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Place
     vcpu: option.offer.vcpu,
     memoryGiB: option.offer.memoryGiB,
     gpus: option.offer.gpus,
-    hourlyUsd: round(option.hourlyUsd, 8),
+    hourlyUsd: unitPrice(option.hourlyUsd),
   }));
   const hourly = allocations.reduce((sum, a) => sum + a.count * a.hourlyUsd, 0);
   return {
@@ -110,6 +125,11 @@ function priceProvenance(spec: WorkloadSpec, catalog: Catalog): Plan["prices"] {
     out[provider] = { source: p.source, asOf: dates.length > 0 ? dates.sort()[0]! : p.asOf };
   }
   return out;
+}
+
+/** A per-instance $/hour as a plan records it (8 decimals: every source's precision). */
+export function unitPrice(usdPerHour: number): number {
+  return round(usdPerHour, 8);
 }
 
 function round(value: number, decimals: number): number {

@@ -4,10 +4,12 @@
  * one violation per broken rule, naming the spec field; empty when the plan is valid.
  *
  * Prices are not re-checked here except for the budget, which uses the plan's own recorded prices.
+ * Rules that need the catalog (arch, GPU model) are the catalog's to check: a plan records neither.
  */
 import type { WorkloadSpec } from "../spec/schema";
 import type { Plan } from "./plan";
-import { replicaFit } from "../optimizer/options";
+import { familyRule, replicaFit } from "../optimizer/options";
+import { cloud, isCloudName } from "../../clouds/registry";
 import { providerReplicaCap, spotReplicaCap, constraintsOfSpec } from "../optimizer/model";
 
 export interface PlanViolation {
@@ -25,6 +27,7 @@ export function verifyPlan(plan: Plan, spec: WorkloadSpec): PlanViolation[] {
   if (placed < R) out.push({ path: "demand.replicas", message: `places ${placed} of ${R} demanded replicas` });
 
   const perProvider = new Map<string, number>();
+  const familyOf = familyRule(spec);
   let spot = 0;
   for (const a of plan.allocations) {
     const where = `${a.provider}/${a.region}/${a.instanceType}`;
@@ -37,6 +40,12 @@ export function verifyPlan(plan: Plan, spec: WorkloadSpec): PlanViolation[] {
     }
     if (spec.instance.minVcpu !== undefined && a.vcpu < spec.instance.minVcpu) out.push({ path: "instance.minVcpu", message: `${where} has ${a.vcpu} vCPUs` });
     if (spec.instance.maxVcpu !== undefined && a.vcpu > spec.instance.maxVcpu) out.push({ path: "instance.maxVcpu", message: `${where} has ${a.vcpu} vCPUs` });
+    const family = familyOf(a.instanceType);
+    if (family) out.push({ path: family, message: `${where}: instance type not allowed by the family globs` });
+    if (!spec.instance.allowBurstable && isCloudName(a.provider) && cloud(a.provider).isBurstable(a.instanceType)) {
+      out.push({ path: "instance.allowBurstable", message: `${where} is a burstable type` });
+    }
+    if (spec.demand.gpus > 0 && a.gpus < spec.demand.gpus) out.push({ path: "demand.gpus", message: `${where} has ${a.gpus} GPUs` });
     perProvider.set(a.provider, (perProvider.get(a.provider) ?? 0) + a.replicas);
     if (a.lifecycle === "spot") spot += a.replicas;
   }

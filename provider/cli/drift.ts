@@ -40,7 +40,11 @@ export async function driftCommand(options: DriftCommandOptions, io: Io): Promis
   for (const name of names) {
     const entry = pinned[name]!;
     // Today's prices and demand, resolved once per workload; the budgeted re-solve reuses them.
-    const today = await planLive(entry.spec, { catalogFile: options.catalog, offline: options.offline, live: options.live });
+    const today = await planLive(entry.spec, { catalogFile: options.catalog, offline: options.offline, live: options.live }).catch((err: unknown) => {
+      // Name the workload and where its spec lives: one bad pin must be findable among many.
+      if (err instanceof UserError) throw new UserError(`${options.stackConfig}: multicloud:placements.${name}: ${err.message}`, err.problems);
+      throw err;
+    });
     for (const w of today.warnings) io.stderr(`warning: ${name}: ${w}\n`);
     const planner: Planner = async (spec, optimize) => {
       if (!optimize) return today.plan;
@@ -55,7 +59,10 @@ export async function driftCommand(options: DriftCommandOptions, io: Io): Promis
   io.stdout(render(report));
   const proposed = proposedCount(report);
   if (options.write && proposed > 0) {
-    for (const w of report.workloads) if (w.proposed) pinPlacement(config, pinned[w.workload]!.spec, w.proposed);
+    for (const w of report.workloads) {
+      const deferred = w.disruption.deferredOptimumMonthlyUsd;
+      if (w.proposed) pinPlacement(config, pinned[w.workload]!.spec, w.proposed, deferred === undefined ? undefined : { optimumMonthlyUsd: deferred });
+    }
     writeStackConfig(config);
     io.stderr(`wrote ${proposed} proposed placement${proposed === 1 ? "" : "s"} to ${options.stackConfig}\n`);
   }
