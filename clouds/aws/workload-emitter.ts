@@ -77,12 +77,15 @@ function emitRegion(s: AwsSettings, r: RegionContext): EmittedGroup[] {
 
   const templates = new Map<Arch, ec2.LaunchTemplate>();
   for (const arch of [...new Set(r.groups.map((g) => g.arch))].sort()) {
+    const image = machineImage(s.amis?.[r.region], arch, { parent: r.parent, provider: r.provider });
     templates.set(arch, new ec2.LaunchTemplate(regionPartName(workload, "aws", r.region, arch), {
-      imageId: s.amis?.[r.region] ?? ubuntuAmi(arch, { parent: r.parent, provider: r.provider }),
+      imageId: image.id,
       userData: common.userData === undefined ? undefined : base64(common.userData),
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [{
-        deviceName: "/dev/sda1",
+        // The image's own root device (Ubuntu /dev/sda1, Amazon Linux /dev/xvda): a mapping for any
+        // other name would add a second volume and leave the root unencrypted.
+        deviceName: image.rootDeviceName,
         ebs: { encrypted: "true", volumeType: "gp3", volumeSize: common.rootVolumeGiB, deleteOnTermination: "true" },
       }],
       networkInterfaces: [{
@@ -128,15 +131,20 @@ function emitRegion(s: AwsSettings, r: RegionContext): EmittedGroup[] {
 }
 
 /** The latest Canonical Ubuntu 24.04 LTS AMI for an architecture in the provider's region. */
-function ubuntuAmi(arch: Arch, opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
-  return ec2.getAmiOutput({
-    owners: [CANONICAL],
-    mostRecent: true,
-    filters: [
-      { name: "name", values: [`ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${UBUNTU[arch]}-server-*`] },
-      { name: "architecture", values: [arch] },
-    ],
-  }, opts).id;
+/** The given AMI, or the latest Ubuntu 24.04 LTS for the architecture, with its root device name. */
+function machineImage(ami: pulumi.Input<string> | undefined, arch: Arch, opts: pulumi.InvokeOutputOptions): { id: pulumi.Output<string>; rootDeviceName: pulumi.Output<string> } {
+  const found =
+    ami !== undefined
+      ? ec2.getAmiOutput({ mostRecent: true, filters: [{ name: "image-id", values: [ami] }] }, opts)
+      : ec2.getAmiOutput({
+          owners: [CANONICAL],
+          mostRecent: true,
+          filters: [
+            { name: "name", values: [`ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${UBUNTU[arch]}-server-*`] },
+            { name: "architecture", values: [arch] },
+          ],
+        }, opts);
+  return { id: found.id, rootDeviceName: found.rootDeviceName };
 }
 
 /** A VPC with two private subnets in the region's first two zones; no internet gateway. */

@@ -107,8 +107,13 @@ export async function setupPulumi(options: HarnessOptions = {}): Promise<Harness
         // A provider reference is `urn::id`; the URN's last part is the provider's name.
         const region = providerInputs.get(args.provider?.split("::")[3] ?? "")?.region ?? "no-region";
         if (args.token === "aws:ec2/getAmi:getAmi") {
-          const arch = (args.inputs.filters as { name: string; values: string[] }[]).find((f) => f.name === "architecture")?.values[0];
-          return { id: `ami-${arch}-${region}`, architecture: arch };
+          // As EC2 answers: Canonical's Ubuntu images boot from /dev/sda1; a given image (looked up by
+          // id) is answered as an Amazon Linux one, booting from /dev/xvda.
+          const filters = args.inputs.filters as { name: string; values: string[] }[];
+          const byId = filters.find((f) => f.name === "image-id")?.values[0];
+          if (byId) return { id: byId, architecture: "x86_64", rootDeviceName: "/dev/xvda" };
+          const arch = filters.find((f) => f.name === "architecture")?.values[0];
+          return { id: `ami-${arch}-${region}`, architecture: arch, rootDeviceName: "/dev/sda1" };
         }
         if (args.token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
           return { id: region, names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [] };
