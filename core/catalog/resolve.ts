@@ -10,8 +10,6 @@ import { overrideCatalog, readCatalogFile } from "./csv";
 export interface PriceOptions {
   /** A user catalog CSV (DESIGN.md): replaces every other source for the providers it lists. */
   catalogFile?: string;
-  /** No network: cache or embedded snapshot only. */
-  offline?: boolean;
 }
 
 export function resolveCatalog(options: PriceOptions = {}): Catalog {

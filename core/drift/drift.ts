@@ -75,7 +75,8 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
   const reasons: DriftReason[] = [];
 
   if (repriced.retired.length > 0) {
-    reasons.push({ kind: "retired-type", message: `no longer offered: ${repriced.retired.join(", ")}` });
+    const names = repriced.retired.map((a) => `${a.provider}/${a.region}/${a.instanceType} (${a.lifecycle})`);
+    reasons.push({ kind: "retired-type", message: `no longer offered: ${names.join(", ")}` });
   }
   const violations = verifyPlan(before, spec);
   if (spec.constraints.maxMonthlyUsd !== undefined && repriced.monthlyUsd > spec.constraints.maxMonthlyUsd) {
@@ -91,7 +92,7 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
 
   const R = optimum.demand.replicas;
   const budget = Math.floor(settings.maxDisruption * R + 1e-9);
-  const retired = new Set(repriced.retired.map((r) => r.replace(/ \((.*)\)$/, "/$1")));
+  const retired = new Set(repriced.retired.map(allocationKey));
   const keepable = new Map(before.allocations.filter((a) => !retired.has(allocationKey(a))).map((a) => [allocationKey(a), a.replicas]));
   const keepAtMost = Math.min(R, [...keepable.values()].reduce((s, n) => s + n, 0));
   const keeping = (minKept: number) => plan(spec, { keep: { pinned: keepable, minKept } });

@@ -3,7 +3,7 @@
  * instance types today's catalog no longer offers (retired, or no spot offer any more). Pure.
  */
 import { offerKey, type Catalog, type InstanceOffer } from "../catalog/offer";
-import { unitPrice, type Plan } from "../plan/plan";
+import { unitPrice, type Plan, type PlanAllocation } from "../plan/plan";
 import type { WorkloadSpec } from "../spec/schema";
 import { roundPrice } from "../optimizer/options";
 import { HOURS_PER_MONTH } from "../optimizer/model";
@@ -11,8 +11,8 @@ import { HOURS_PER_MONTH } from "../optimizer/model";
 export interface Repriced {
   /** Monthly cost of the pinned plan at today's prices (retired types at their pinned price). */
   monthlyUsd: number;
-  /** `provider/region/instanceType (lifecycle)` of allocations with no offer today. */
-  retired: string[];
+  /** Allocations whose type (or its spot offer) today's catalog no longer has. */
+  retired: PlanAllocation[];
   /** Allocations whose unit price moved, as "type: $old -> $new". */
   priceChanges: string[];
 }
@@ -31,13 +31,13 @@ function offerIndex(catalog: Catalog): Map<string, InstanceOffer> {
 export function repricePlan(plan: Plan, spec: WorkloadSpec, catalog: Catalog): Repriced {
   const offers = offerIndex(catalog);
   let hourly = 0;
-  const retired: string[] = [];
+  const retired: PlanAllocation[] = [];
   const priceChanges: string[] = [];
   for (const a of plan.allocations) {
     const offer = offers.get(offerKey(a));
     const list = offer ? (a.lifecycle === "spot" ? offer.spotHourlyUsd : offer.onDemandHourlyUsd) : null;
     if (list === null) {
-      retired.push(`${a.provider}/${a.region}/${a.instanceType} (${a.lifecycle})`);
+      retired.push(a);
       hourly += a.count * a.hourlyUsd;
       continue;
     }

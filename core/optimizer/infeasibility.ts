@@ -10,6 +10,7 @@ import { InfeasibleError } from "../util/errors";
 import type { Exclusions, PlacementOption } from "./options";
 import { buildModel, HOURS_PER_MONTH, type PlacementConstraints } from "./model";
 import { solveMip, type SolveLimits } from "./solver";
+import { usd } from "../plan/format";
 
 interface Relaxation {
   /** Spec path of the constraint. */
@@ -107,8 +108,4 @@ function relaxationsOf(c: PlacementConstraints): Relaxation[] {
 /** Providers that have at least one eligible instance type (a share cap needs several). */
 function eligibleByProvider(options: readonly PlacementOption[]): string {
   return [...new Set(options.map((o) => o.offer.provider))].sort().join(", ");
-}
-
-function usd(amount: number): string {
-  return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }

@@ -42,9 +42,8 @@ export interface PlacementConstraints {
 }
 
 export interface Model {
+  /** CPLEX LP text. Option j's instance count is column `n${j}`, its placed replicas `y${j}`. */
   lp: string;
-  /** Column name of the instance count of option j is `n${j}`, of its placed replicas `y${j}`. */
-  options: readonly PlacementOption[];
 }
 
 /** The spec's constraints as model data. */
@@ -130,7 +129,7 @@ export function buildModel(options: readonly PlacementOption[], replicas: number
     lines.push(` ${providers.map((_, i) => `u${i}`).join(" ")}`);
   }
   lines.push("End");
-  return { lp: lines.join("\n"), options };
+  return { lp: lines.join("\n") };
 }
 
 /** `a x + b y ...` with coefficients printed exactly (shortest round-trip form). */

@@ -46,7 +46,9 @@ export async function solveMip(lp: string, limits: SolveLimits = { timeLimitSeco
   if (status === "Infeasible" || status === "Primal infeasible or unbounded") {
     return { status: "infeasible", objective: NaN, values: new Map(), gap: NaN };
   }
-  const hasSolution = status === "Optimal" || (status === "Time limit reached" && Object.keys(solution.Columns).length > 0);
+  // At the time limit HiGHS still returns column values; they are a placement only when an
+  // incumbent was found, which a finite objective says.
+  const hasSolution = status === "Optimal" || (status === "Time limit reached" && Number.isFinite(solution.ObjectiveValue));
   if (!hasSolution) {
     if (status === "Time limit reached") throw new InternalError(`the solver found no placement within ${limits.timeLimitSeconds} s`);
     throw new InternalError(`the MIP solver stopped with status "${status}"`);
@@ -55,11 +57,25 @@ export async function solveMip(lp: string, limits: SolveLimits = { timeLimitSeco
   for (const [name, column] of Object.entries(solution.Columns)) {
     values.set(name, Math.round((column as { Primal: number }).Primal));
   }
-  const gap = status === "Optimal" ? 0 : relativeGap(solution as unknown as Record<string, unknown>);
+  const gap = status === "Optimal" ? 0 : relaxationGap(solution.ObjectiveValue, await lpRelaxationBound(lp));
   return { status: status === "Optimal" ? "optimal" : "time-limit", objective: solution.ObjectiveValue, values, gap };
 }
 
-function relativeGap(solution: Record<string, unknown>): number {
-  const gap = solution["MipGap"];
-  return typeof gap === "number" && Number.isFinite(gap) ? gap : 1;
+/**
+ * When the time limit stops the search, how far the best placement found can be from the optimum,
+ * at most: its relative distance to the LP relaxation's optimum (a lower bound on every placement).
+ * The one-shot API reports no MIP dual bound, and the relaxation solves in milliseconds.
+ */
+export function relaxationGap(incumbent: number, bound: number | undefined): number {
+  if (bound === undefined || !(incumbent > 0)) return 1;
+  return Math.max(0, Math.round(((incumbent - bound) / incumbent) * 1e6) / 1e6);
+}
+
+/** Optimum of the model with integrality dropped (the `General` and `Binary` sections), if any. */
+export async function lpRelaxationBound(lp: string): Promise<number | undefined> {
+  const highs = await solverInstance();
+  const general = lp.indexOf("\nGeneral");
+  const relaxed = general === -1 ? lp : `${lp.slice(0, general).trimEnd()}\nEnd`;
+  const result = highs.solve(relaxed, { output_flag: false } as Parameters<Highs["solve"]>[1]);
+  return result.Status === "Optimal" ? result.ObjectiveValue : undefined;
 }

@@ -8,6 +8,7 @@ import { UserError } from "../../core/util/errors";
 import { FORMATS } from "../../core/plan/format";
 import { planCommand } from "./plan";
 import { driftCommand, DRIFT_FORMATS } from "./drift";
+import { DEFAULT_DRIFT_SETTINGS } from "../../core/drift/drift";
 import { backupPlanCommand } from "./backup";
 import { pricesRefreshCommand, pricesShowCommand } from "./prices";
 import { readFileSync } from "node:fs";
@@ -52,8 +53,8 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .requiredOption("--stack-config <file>", "Pulumi.<stack>.yaml holding multicloud:placements")
     .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
-    .option("--min-savings <pct>", "propose a move only when it saves at least this percent", "5")
-    .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", "0.5")
+    .option("--min-savings <pct>", "propose a move only when it saves at least this percent", String(DEFAULT_DRIFT_SETTINGS.minSavingsPct))
+    .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", String(DEFAULT_DRIFT_SETTINGS.maxDisruption))
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
     .option("--stack-export <file>", "`pulumi stack export` output: placements of deployed workloads the config does not pin")
     .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMATS).default("table"))

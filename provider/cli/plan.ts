@@ -24,7 +24,7 @@ export async function planCommand(specFile: string, options: PlanCommandOptions,
   if (options.stackConfig && !options.write) throw new UserError("--stack-config is only used with --write (to pin the plan); add --write, or drop --stack-config");
   // Read the stack config first: a bad file fails before any planning work.
   const config = options.stackConfig ? readStackConfig(options.stackConfig) : undefined;
-  const spec = loadSpecFile(specFile, resolveCatalog({ catalogFile: options.catalog, offline: options.offline }));
+  const spec = loadSpecFile(specFile, resolveCatalog({ catalogFile: options.catalog }));
   const { plan, warnings } = await planLive(spec, { catalogFile: options.catalog, offline: options.offline, live: options.live });
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
   const text = renderPlan(plan, options.format);
