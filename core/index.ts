@@ -3,12 +3,11 @@
  *
  *   spec (core/spec)  ->  catalog (core/catalog)  ->  optimizer (core/optimizer)  ->  plan (core/plan)
  */
-import { performance } from "node:perf_hooks";
 import type { Catalog } from "./catalog/offer";
-import type { WorkloadSpec } from "./spec/schema";
 import { validateSpec } from "./spec/load";
-import { optimizePlacement, type OptimizeSettings } from "./optimizer/optimize";
-import { buildPlan, type Plan } from "./plan/plan";
+import type { OptimizeSettings } from "./optimizer/optimize";
+import type { Plan } from "./plan/plan";
+import { planSpec } from "./plan/plan-spec";
 import { resolveCatalog } from "./catalog/resolve";
 import { planLive, type LivePlan, type LivePlanOptions } from "./prices/plan-live";
 
@@ -20,18 +19,12 @@ export { validateSpec, loadSpecFile } from "./spec/load";
 export type { WorkloadSpec, WorkloadSpecInput } from "./spec/schema";
 export { optimizePlacement, type Placement, type Allocation } from "./optimizer/optimize";
 export { buildPlan, specHash, planHash, placementSpec, type Plan, type PlanAllocation } from "./plan/plan";
+export { planSpec } from "./plan/plan-spec";
 export { UserError, InfeasibleError, InternalError } from "./util/errors";
 export { resolvePrices, type ResolvePricesOptions, type ResolvedPrices } from "./prices/resolve";
 export { refreshPrices, type RefreshOutcome } from "./prices/refresh";
 export { planLive, type LivePlanOptions, type LivePlan } from "./prices/plan-live";
 export { decideDemand, type DemandDecision } from "./metrics/demand";
-
-/** Plans a validated spec on a catalog. */
-export async function planSpec(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Plan> {
-  const started = performance.now();
-  const placement = await optimizePlacement(spec, catalog, settings);
-  return buildPlan(spec, catalog, placement, performance.now() - started);
-}
 
 /** Validates raw spec input (component args, parsed YAML) and plans it. */
 export async function planWorkload(input: unknown, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Plan> {

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { InstanceOffer } from "../../core/catalog/offer";
-import { LiveSourceError, classifyCommon, errorText } from "../../core/prices/errors";
+import { LiveSourceError, classifyCommon, errorText, retryAfterSeconds } from "../../core/prices/errors";
 import { fetchPages, mapLimit } from "../../core/prices/retry";
 import type { Connection, LivePriceRequest, LivePriceResult, LivePriceSource } from "../../core/prices/source";
 import { Tally, roundPrice } from "../snapshot-helpers";
@@ -43,18 +43,13 @@ export function classifyAws(err: unknown): LiveSourceError | undefined {
   const status = e?.$metadata?.httpStatusCode;
   const name = e?.name ?? "";
   if (AUTH.has(name) || status === 401 || status === 403) return new LiveSourceError("credentials", `AWS refused the credentials or found none (${name}: ${errorText(err)})`);
-  if (THROTTLING.has(name) || status === 429) return new LiveSourceError("throttled", `throttled (${name || status})`, retryAfter(e.$response?.headers));
+  if (THROTTLING.has(name) || status === 429) return new LiveSourceError("throttled", `throttled (${name || status})`, retryAfterSeconds(e.$response?.headers?.["retry-after"]));
   if (status !== undefined && status >= 500) return new LiveSourceError("server", `server error ${status} (${name})`);
   const common = classifyCommon(err);
   if (common) return common;
   // A 2xx whose body the SDK could not deserialize.
   if (status !== undefined && status < 300) return new LiveSourceError("malformed", `unreadable response body (${errorText(err)})`);
   return undefined;
-}
-
-function retryAfter(headers: Record<string, string> | undefined): number | undefined {
-  const v = Number(headers?.["retry-after"]);
-  return Number.isFinite(v) ? v : undefined;
 }
 
 /**
@@ -158,7 +153,7 @@ async function fetchAwsPrices(request: LivePriceRequest): Promise<LivePriceResul
 
   const perRegion = await mapLimit(request.regions, request.policy.concurrency, async (region): Promise<RegionPrices> => {
     const [od, sp] = await Promise.all([onDemand(region), spot(region)]);
-    const offers = [...od.offers.values()].map((o) => withSpot(o, sp.prices.get(o.instanceType), tally));
+    const offers = [...od.offers.values()].map((o) => withSpot(o, sp.prices.get(o.instanceType)));
     return { offers, pages: od.pages + sp.pages };
   });
   return {
@@ -168,13 +163,9 @@ async function fetchAwsPrices(request: LivePriceRequest): Promise<LivePriceResul
   };
 }
 
-function withSpot(o: InstanceOffer, spot: number | undefined, tally: Tally): InstanceOffer {
-  if (spot === undefined) return o;
-  if (spot >= o.onDemandHourlyUsd) {
-    tally.add("spot prices left out: not below on-demand", o.instanceType);
-    return o;
-  }
-  return { ...o, spotHourlyUsd: roundPrice(spot) };
+/** Spot prices are taken as quoted; core/prices/live.ts drops any not below on-demand, for every cloud. */
+function withSpot(o: InstanceOffer, spot: number | undefined): InstanceOffer {
+  return spot === undefined ? o : { ...o, spotHourlyUsd: roundPrice(spot) };
 }
 
 type Parsed = { offer: InstanceOffer } | { skip: string; example: string };

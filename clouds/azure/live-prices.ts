@@ -10,8 +10,8 @@
  * the primary meter region's row wins, then the higher price (never understate cost).
  */
 import type { InstanceOffer } from "../../core/catalog/offer";
-import { LiveSourceError } from "../../core/prices/errors";
-import { classifyFetch, getJson } from "../../core/prices/http";
+import { LiveSourceError, classifyCommon } from "../../core/prices/errors";
+import { getJson } from "../../core/prices/http";
 import { fetchPages, mapLimit } from "../../core/prices/retry";
 import type { LivePriceRequest, LivePriceResult, LivePriceSource } from "../../core/prices/source";
 import { Tally, roundPrice } from "../snapshot-helpers";
@@ -74,7 +74,7 @@ async function fetchAzurePrices(request: LivePriceRequest): Promise<LivePriceRes
     const pages = await fetchPages({
       what: (n) => `Retail Prices page ${n} for ${region}`,
       policy: request.policy,
-      classify: classifyFetch,
+      classify: classifyCommon,
       sleep: request.sleep,
       fetch: async (link, signal) => {
         const url = link ?? retailUrl(base, region);
@@ -126,11 +126,7 @@ function toOffers(region: string, onDemand: Map<string, Pick>, spot: Map<string,
   const offers: InstanceOffer[] = [];
   for (const [sku, { usd }] of onDemand) {
     const spec = request.knownTypes.get(sku)!;
-    let spotUsd = spot.get(sku)?.usd ?? null;
-    if (spotUsd !== null && spotUsd >= usd) {
-      tally.add("spot prices left out: not below on-demand", sku);
-      spotUsd = null;
-    }
+    const spotUsd = spot.get(sku)?.usd ?? null;
     offers.push({
       provider: "azure",
       region,

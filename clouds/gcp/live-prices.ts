@@ -278,7 +278,7 @@ async function fetchGcpPrices(request: LivePriceRequest): Promise<LivePriceResul
         ...spec,
         burstable: false,
         onDemandHourlyUsd: roundPrice(onDemand),
-        spotHourlyUsd: spot !== undefined && spot < onDemand ? roundPrice(spot) : null,
+        spotHourlyUsd: spot !== undefined ? roundPrice(spot) : null,
         spotEstimated: false,
       });
     }

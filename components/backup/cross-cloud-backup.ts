@@ -11,7 +11,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lifecycleStages, physicalNames, planBackupArgs, transferSchedule, type BackupPlan, type BackupSpec } from "../../core/backup";
 import { UserError } from "../../core/util/errors";
-import { formatPath, type SpecProblem } from "../../core/spec/issues";
+import type { SpecProblem } from "../../core/spec/issues";
+import { specError } from "../../core/spec/load";
 import type { BackupDestinationOutput, CostItemOutput, CrossCloudBackupArgs } from "./args";
 import type { BackupContext, DestinationResult } from "./emitter";
 import { loadBackupEmitter } from "./emitters";
@@ -108,7 +109,7 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
 function prepare(name: string, args: CrossCloudBackupArgs): pulumi.Inputs {
   try {
     const unknowns = nonPlainValues(args, []);
-    if (unknowns.length > 0) throw new UserError(`invalid backup args: ${unknowns.map((p) => `${formatPath(p.path)}: ${p.message}`).join("; ")}`);
+    if (unknowns.length > 0) throw specError(unknowns, undefined, "backup args");
     const { spec, plan } = planBackupArgs(name, args);
     const inputs = { ...spec } as pulumi.Inputs;
     prepared.set(inputs, { spec, plan });

@@ -17,6 +17,9 @@
  */
 import { createHash } from "node:crypto";
 import type { WorkloadGroup } from "./groups";
+import { slug } from "../../core/util/slug";
+
+export { slug };
 
 export const MAX_NAME = 55;
 
@@ -35,14 +38,6 @@ export function groupName(workload: string, group: WorkloadGroup): string {
   return fit(parts);
 }
 
-/** Lower-case, letters/digits/'-' only, no repeated or trailing '-'. */
-export function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
-}
 
 function fit(parts: readonly string[]): string {
   const name = parts.map(slug).join("-");

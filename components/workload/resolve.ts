@@ -10,7 +10,7 @@
 import type { Arch, Catalog } from "../../core/catalog/offer";
 import { offerKey } from "../../core/catalog/offer";
 import { resolveCatalog } from "../../core/catalog/resolve";
-import { validateSpec } from "../../core/spec/load";
+import { problemsError, validateSpec } from "../../core/spec/load";
 import type { WorkloadSpec } from "../../core/spec/schema";
 import { formatPath, type SpecProblem } from "../../core/spec/issues";
 import { planLive } from "../../core/prices/plan-live";
@@ -157,7 +157,5 @@ function line(p: SpecProblem): string {
 
 function fail(resourceName: string, problems: readonly string[]): void {
   if (problems.length === 0) return;
-  const head = `invalid MultiCloudWorkload "${resourceName}" args`;
-  const message = problems.length === 1 ? `${head}: ${problems[0]}` : `${head} (${problems.length} problems):\n  ${problems.join("\n  ")}`;
-  throw new UserError(message, problems);
+  throw problemsError(`MultiCloudWorkload "${resourceName}" args`, problems);
 }

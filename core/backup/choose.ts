@@ -9,6 +9,7 @@
  * (plain code-unit order), so ties are broken the same way on every machine.
  */
 import { UserError } from "../util/errors";
+import { cmp } from "../catalog/offer";
 import { BACKUP_CLOUDS, backupCloud, placeOf } from "./clouds";
 import { estimateCost, type CostEstimate, type Place } from "./cost";
 import type { StoragePrices } from "./prices";
@@ -29,10 +30,9 @@ export interface Ranking {
 
 /** Costs are compared at a millionth of a dollar, so float noise never decides a tie. */
 const comparable = (usd: number): number => Math.round(usd * 1e6);
-const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function compareEstimates(a: CostEstimate, b: CostEstimate): number {
-  return comparable(a.monthlyUsd) - comparable(b.monthlyUsd) || byCode(a.provider, b.provider) || byCode(a.region, b.region);
+  return comparable(a.monthlyUsd) - comparable(b.monthlyUsd) || cmp(a.provider, b.provider) || cmp(a.region, b.region);
 }
 
 /** Why `provider` cannot be this spec's destination (its transfer service cannot read the source, or a field it cannot honour), or undefined. */

@@ -8,7 +8,7 @@
  * days on every cloud), so moving on never triggers an early-deletion charge, and the first
  * transition is at 30 days, the minimum age S3 accepts for STANDARD_IA.
  */
-import { TIERS, type Tier } from "./types";
+import type { Tier } from "./types";
 
 export interface LifecycleStage {
   tier: Tier;
@@ -47,9 +47,4 @@ export function gibByStage(stages: readonly LifecycleStage[], sizeGiB: number, d
 /** True when some data lives long enough to reach `stage` (so its objects pay a transition). */
 export function reachesStage(stage: LifecycleStage, sizeGiB: number, dailyChangeGiB: number): boolean {
   return stage.fromDay === 0 || sizeGiB > dailyChangeGiB * stage.fromDay;
-}
-
-/** Tier order check used by emitters' tests and the plan: stages ascend in age and in coldness. */
-export function isOrdered(stages: readonly LifecycleStage[]): boolean {
-  return stages.every((s, i) => i === 0 || (s.fromDay > stages[i - 1]!.fromDay && TIERS.indexOf(s.tier) > TIERS.indexOf(stages[i - 1]!.tier)));
 }

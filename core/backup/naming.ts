@@ -12,6 +12,7 @@
  * this scheme renames (replaces) every backup bucket: treat it as a breaking change.
  */
 import { createHash } from "node:crypto";
+import { slug as toSlug } from "../util/slug";
 
 export interface PhysicalNames {
   slug: string;
@@ -22,12 +23,7 @@ export interface PhysicalNames {
 
 export function physicalNames(project: string, stack: string, name: string): PhysicalNames {
   const hash = createHash("sha256").update(`${project}/${stack}/${name}`).digest("hex").slice(0, 8);
-  const slug =
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, "-")
-      .replace(/-+/g, "-")
-      .replace(/^-|-$/g, "") || "backup";
+  const slug = toSlug(name) || "backup";
   return {
     slug,
     hash,

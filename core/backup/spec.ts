@@ -89,8 +89,7 @@ export function validateBackupSpec<S extends typeof backupSpecSchema | typeof ba
 
 /** The workload spec's error, worded for a backup: every problem with its field path (and file:line). */
 export function backupSpecError(problems: readonly SpecProblem[], locate?: Locator): UserError {
-  const err = specError(problems, locate);
-  return new UserError(err.message.replace(/^invalid workload spec/, "invalid backup spec"), err.problems);
+  return specError(problems, locate, "backup spec");
 }
 
 const pathOf = (field: string): IssuePath => field.split(".");

@@ -19,17 +19,36 @@ export const CATALOG_COLUMNS = [
 const MAX_REPORTED = 20;
 
 /** Reads a catalog file; its prices are dated by the file's modification time. */
+/**
+ * Parsed once per file version: a plan validates its spec against the catalog before resolving
+ * today's prices, and both read the same file.
+ */
+const parsedFiles = new Map<string, { version: string; catalog: Catalog }>();
+
 export function readCatalogFile(file: string): Catalog {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (err) {
+    throw readError(file, err);
+  }
+  const version = `${stat.mtimeMs}/${stat.size}`;
+  const known = parsedFiles.get(file);
+  if (known?.version === version) return known.catalog;
   let text: string;
-  let asOf: string;
   try {
     text = fs.readFileSync(file, "utf8");
-    asOf = fs.statSync(file).mtime.toISOString().slice(0, 10);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === "ENOENT" ? `catalog file not found: ${file}` : `cannot read catalog file ${file}: ${(err as Error).message}`);
+    throw readError(file, err);
   }
-  return parseCatalogCsv(text, file, asOf);
+  const catalog = parseCatalogCsv(text, file, stat.mtime.toISOString().slice(0, 10));
+  parsedFiles.set(file, { version, catalog });
+  return catalog;
+}
+
+function readError(file: string, err: unknown): UserError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new UserError(code === "ENOENT" ? `catalog file not found: ${file}` : `cannot read catalog file ${file}: ${(err as Error).message}`);
 }
 
 /** Parses catalog CSV text; `file` names it in messages, `asOf` dates its prices. */

@@ -11,7 +11,7 @@
  *   3. never more than `maxStepDown` below the current size in one plan.
  * Every rule that changes the outcome adds a warning that says why.
  */
-import { forecastHoltWinters, type Seasonality } from "./forecast";
+import { MIN_FORECAST_HOURS, forecastHoltWinters, type Seasonality } from "./forecast";
 import { fillGaps, hourly, percentile, HOUR_MS } from "./series";
 import type { Sample } from "./source";
 
@@ -94,7 +94,7 @@ export function decideDemand(input: DemandInput): DemandDecision {
       basis = round4(fc.peak);
       decision.forecast = { days: input.forecastDays, seasonality: fc.seasonality, peakUtilization: basis };
     } else {
-      warnings.push(`not enough history for a forecast (${inWindow.length} hourly samples, need 48); using the observed p${input.percentile}`);
+      warnings.push(`not enough history for a forecast (${inWindow.length} hourly samples, need ${MIN_FORECAST_HOURS}); using the observed p${input.percentile}`);
     }
   }
   // The epsilon keeps float noise (48 x 0.6 / 0.6 = 48.000000000000007) from adding a replica.

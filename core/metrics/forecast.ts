@@ -96,8 +96,11 @@ function run(y: readonly number[], p: Params, weekly: boolean): { state: State; 
  * Forecasts `horizonHours` ahead from contiguous hourly values (oldest first). Returns null when
  * the history is shorter than two days.
  */
+/** Hourly samples a forecast needs: two full days, so that the daily cycle is seen twice. */
+export const MIN_FORECAST_HOURS = 2 * DAY;
+
 export function forecastHoltWinters(y: readonly number[], horizonHours: number): Forecast | null {
-  if (y.length < 2 * DAY || horizonHours < 1) return null;
+  if (y.length < MIN_FORECAST_HOURS || horizonHours < 1) return null;
   const weekly = y.length >= 2 * WEEK;
   let best: { state: State; sse: number; end: number } | undefined;
   for (const alpha of GRID.alpha)

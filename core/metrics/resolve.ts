@@ -50,6 +50,9 @@ export async function resolveDemand(spec: WorkloadSpec, options: DemandOptions =
   );
   const failed = reads.flatMap((r, i) => (r.status === "rejected" ? [`${cloud(fleets[i]!).metrics!.describeFleet(fm[fleets[i]!])}: ${errorText(r.reason)}`] : []));
   if (failed.length > 0) return stand(`metrics unavailable (${failed.join("; ")})`);
-  const samples = maxPerHour(reads.map((r) => fleetUtilization((r as PromiseFulfilledResult<FleetMetrics>).value)));
-  return decideDemand({ currentReplicas: current, samples, window, ...rules });
+  const fleetsRead = reads.map((r) => (r as PromiseFulfilledResult<FleetMetrics>).value);
+  const samples = maxPerHour(fleetsRead.map(fleetUtilization));
+  const decision = decideDemand({ currentReplicas: current, samples, window, ...rules });
+  // What the sources noticed (a metric missing, an agent not publishing memory) reaches the user.
+  return { ...decision, warnings: [...fleetsRead.flatMap((f) => f.notes), ...decision.warnings] };
 }

@@ -3,7 +3,7 @@
  * no SDK (Azure Retail Prices). Statuses map to kinds, Retry-After is passed on, and a body that is
  * not JSON is "malformed". Credentials never go through here.
  */
-import { LiveSourceError, classifyCommon, kindOfStatus, retryAfterSeconds } from "./errors";
+import { LiveSourceError, kindOfStatus, retryAfterSeconds } from "./errors";
 
 export async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
   const response = await fetch(url, { signal, headers: { accept: "application/json" } });
@@ -17,6 +17,3 @@ export async function getJson(url: string, signal: AbortSignal): Promise<unknown
     throw new LiveSourceError("malformed", `response is not JSON: ${JSON.stringify(text.slice(0, 60))}`);
   }
 }
-
-/** Classification for fetch failures (network, timeouts); statuses are classified in getJson. */
-export const classifyFetch = classifyCommon;

@@ -54,7 +54,16 @@ export async function fetchLive(provider: string, regions: readonly string[], sn
   if (!source) throw new LiveSourceError("rejected", `${adapter.displayName} has no live price source`);
   const started = performance.now();
   const result = await source.fetch({ regions, knownTypes: knownTypes(snapshot, provider), ...ctx });
-  const offers = result.offers.map((o) => ({ ...o, burstable: adapter.isBurstable(o.instanceType) })).sort(compareOffers);
+  // One rule for every cloud: a spot price not below on-demand is not an offer worth taking (it is
+  // a data error or a zone's odd quote), so the type is kept on-demand only.
+  let spotDropped = 0;
+  const offers = result.offers
+    .map((o) => {
+      const spotOk = o.spotHourlyUsd !== null && o.spotHourlyUsd < o.onDemandHourlyUsd;
+      if (o.spotHourlyUsd !== null && !spotOk) spotDropped++;
+      return { ...o, burstable: adapter.isBurstable(o.instanceType), spotHourlyUsd: spotOk ? o.spotHourlyUsd : null };
+    })
+    .sort(compareOffers);
   const byRegion = new Map<string, InstanceOffer[]>(regions.map((r) => [r, []]));
   const seen = new Set<string>();
   for (const o of offers) {
@@ -69,5 +78,6 @@ export async function fetchLive(provider: string, regions: readonly string[], sn
   if (unpriced.length > 0) {
     throw new LiveSourceError("empty", `${source.description} returned no usable prices for ${unpriced.join(", ")}`);
   }
-  return { offers, byRegion, pages: result.pages, notes: result.notes, ms: performance.now() - started };
+  const notes = spotDropped > 0 ? [...result.notes, `spot prices left out (not below on-demand): ${spotDropped}`] : result.notes;
+  return { offers, byRegion, pages: result.pages, notes, ms: performance.now() - started };
 }

@@ -12,7 +12,7 @@ import type { Catalog } from "../catalog/offer";
 import type { WorkloadSpec } from "../spec/schema";
 import { validateSpec } from "../spec/load";
 import { specHash, type Plan } from "../plan/plan";
-import { planSpec } from "..";
+import { planSpec } from "../plan/plan-spec";
 import type { OptimizeSettings } from "../optimizer/optimize";
 import { resolveDemand, type DemandOptions } from "../metrics/resolve";
 import { demandDetails, type DemandDecision } from "../metrics/demand";

@@ -28,12 +28,20 @@ export function validateSpec(input: unknown, catalog: Catalog, locate?: Locator)
   return spec;
 }
 
-export function specError(problems: readonly SpecProblem[], locate?: Locator): UserError {
-  const lines = problems.map((p) => {
-    const where = locate?.(p.path);
-    return `${where ? `${where}: ` : ""}${formatPath(p.path)}: ${p.message}`;
-  });
-  const head = lines.length === 1 ? `invalid workload spec: ${lines[0]}` : `invalid workload spec (${lines.length} problems):\n  ${lines.join("\n  ")}`;
+/** One error naming every problem with its field path (and file:line), e.g. "invalid workload spec: ...". */
+export function specError(problems: readonly SpecProblem[], locate?: Locator, what = "workload spec"): UserError {
+  return problemsError(
+    what,
+    problems.map((p) => {
+      const where = locate?.(p.path);
+      return `${where ? `${where}: ` : ""}${formatPath(p.path)}: ${p.message}`;
+    }),
+  );
+}
+
+/** "invalid <what>: <line>", or "invalid <what> (N problems):" with one line each. */
+export function problemsError(what: string, lines: readonly string[]): UserError {
+  const head = lines.length === 1 ? `invalid ${what}: ${lines[0]}` : `invalid ${what} (${lines.length} problems):\n  ${lines.join("\n  ")}`;
   return new UserError(head, lines);
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { gibByStage, isOrdered, lifecycleStages, reachesStage } from "../../core/backup/lifecycle";
+import { gibByStage, lifecycleStages, reachesStage, type LifecycleStage } from "../../core/backup/lifecycle";
+import { TIERS } from "../../core/backup/types";
+
+/** Stages ascend in age and in coldness. */
+function isOrdered(stages: readonly LifecycleStage[]): boolean {
+  return stages.every((s, i) => i === 0 || (s.fromDay > stages[i - 1]!.fromDay && TIERS.indexOf(s.tier) > TIERS.indexOf(stages[i - 1]!.tier)));
+}
 
 describe("lifecycleStages", () => {
   it.each([

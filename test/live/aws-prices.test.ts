@@ -29,7 +29,7 @@ const spot = [
   { instanceType: "m5.large", zone: "us-east-1a", usd: 0.035, at: "2026-07-20T09:00:00.000Z" }, // latest in 1a
   { instanceType: "m5.large", zone: "us-east-1b", usd: 0.041, at: "2026-07-19T09:00:00.000Z" }, // latest in 1b: the region's (highest) price
   { instanceType: "m5.large", zone: "us-east-1b", usd: 0.029, at: "2026-07-18T09:00:00.000Z" },
-  { instanceType: "m5.xlarge", zone: "us-east-1c", usd: 0.25, at: "2026-07-20T09:00:00.000Z" }, // above on-demand: no discount
+  { instanceType: "m5.xlarge", zone: "us-east-1c", usd: 0.25, at: "2026-07-20T09:00:00.000Z" }, // above on-demand: passed on as quoted
   { instanceType: "c5.large", zone: "eu-west-1a", usd: 0.04, at: "2026-07-20T09:00:00.000Z" },
 ];
 
@@ -61,7 +61,8 @@ describe("AWS live prices against the Price List and EC2 fakes", () => {
     const result = await awsLivePrices.fetch(request(["us-east-1", "eu-west-1"]));
     const byKey = new Map(result.offers.map((o) => [`${o.region}/${o.instanceType}`, o]));
     expect(byKey.get("us-east-1/m5.large")).toMatchObject({ vcpu: 2, memoryGiB: 8, arch: "x86_64", gpus: 0, onDemandHourlyUsd: 0.096, spotHourlyUsd: 0.041, spotEstimated: false });
-    expect(byKey.get("us-east-1/m5.xlarge")).toMatchObject({ onDemandHourlyUsd: 0.192, spotHourlyUsd: null });
+    // Quoted as is; resolvePrices drops spot quotes not below on-demand for every cloud.
+    expect(byKey.get("us-east-1/m5.xlarge")).toMatchObject({ onDemandHourlyUsd: 0.192, spotHourlyUsd: 0.25 });
     expect(byKey.get("us-east-1/m7g.large")).toMatchObject({ arch: "arm64", onDemandHourlyUsd: 0.0816 });
     expect(byKey.get("us-east-1/g5.xlarge")).toMatchObject({ gpus: 1, gpuType: "a10g" });
     expect(byKey.get("us-east-1/inf2.xlarge")).toMatchObject({ gpus: 0, gpuType: null });

@@ -20,7 +20,7 @@ const rows: RetailRow[] = [
   { armSkuName: "Standard_D2s_v5", region: "eastus", usd: 0.188, kind: "windows" },
   { armSkuName: "Standard_D2s_v5", region: "eastus", usd: 0.099, isPrimaryMeterRegion: false },
   { armSkuName: "Standard_D4s_v5", region: "eastus", usd: 0.192 },
-  { armSkuName: "Standard_D4s_v5", region: "eastus", usd: 0.5, kind: "spot" }, // above on-demand: dropped
+  { armSkuName: "Standard_D4s_v5", region: "eastus", usd: 0.5, kind: "spot" }, // above on-demand: passed on as quoted
   { armSkuName: "Standard_E4s_v5", region: "eastus", usd: 0.252 },
   { armSkuName: "Standard_E4s_v5", region: "eastus", usd: 0.252, type: "DevTestConsumption" },
   { armSkuName: "Standard_B2s", region: "eastus", usd: 0.0416 },
@@ -49,7 +49,8 @@ describe("Azure live prices against the Retail Prices fake", () => {
     const result = await azureLivePrices.fetch(request(["eastus", "westeurope"]));
     const byKey = new Map(result.offers.map((o) => [`${o.region}/${o.instanceType}`, o]));
     expect(byKey.get("eastus/Standard_D2s_v5")).toMatchObject({ vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.096, spotHourlyUsd: 0.0192 });
-    expect(byKey.get("eastus/Standard_D4s_v5")).toMatchObject({ onDemandHourlyUsd: 0.192, spotHourlyUsd: null });
+    // Quoted as is; resolvePrices drops spot quotes not below on-demand for every cloud.
+    expect(byKey.get("eastus/Standard_D4s_v5")).toMatchObject({ onDemandHourlyUsd: 0.192, spotHourlyUsd: 0.5 });
     expect(byKey.get("eastus/Standard_E4s_v5")).toMatchObject({ onDemandHourlyUsd: 0.252 });
     expect(byKey.get("eastus/Standard_B2s")).toMatchObject({ onDemandHourlyUsd: 0.0416 });
     expect(byKey.get("westeurope/Standard_D2s_v5")).toMatchObject({ onDemandHourlyUsd: 0.107, spotHourlyUsd: 0.024 });

@@ -17,6 +17,7 @@ const rows: RetailRow[] = [
   { armSkuName: "Standard_D2s_v5", region: "eastus", usd: 0.0871 },
   { armSkuName: "Standard_D2s_v5", region: "eastus", usd: 0.0174, kind: "spot" },
   { armSkuName: "Standard_D4s_v5", region: "eastus", usd: 0.1742 },
+  { armSkuName: "Standard_D4s_v5", region: "eastus", usd: 0.5, kind: "spot" }, // above on-demand: dropped here
   { armSkuName: "Standard_D2s_v5", region: "westeurope", usd: 0.1004 },
 ];
 
@@ -56,7 +57,8 @@ describe("resolvePrices", () => {
     expect(catalog.provenance.azure).toEqual({ source: "live", asOf: "2026-07-20" });
     expect(azureOffers(catalog.offers)).toEqual([
       expect.objectContaining({ region: "eastus", instanceType: "Standard_D2s_v5", onDemandHourlyUsd: 0.0871, spotHourlyUsd: 0.0174, vcpu: 2, memoryGiB: 8 }),
-      expect.objectContaining({ region: "eastus", instanceType: "Standard_D4s_v5", onDemandHourlyUsd: 0.1742 }),
+      // A spot quote not below on-demand is left out for every cloud (core/prices/live.ts).
+      expect.objectContaining({ region: "eastus", instanceType: "Standard_D4s_v5", onDemandHourlyUsd: 0.1742, spotHourlyUsd: null }),
       expect.objectContaining({ region: "westeurope", instanceType: "Standard_D2s_v5", onDemandHourlyUsd: 0.1004 }),
     ]);
     // Other providers keep their snapshot prices untouched.
@@ -86,7 +88,7 @@ describe("resolvePrices", () => {
   });
 
   it("falls back to the snapshot as a whole when a later page fails: never a partial catalog", async () => {
-    // eastus has 3 rows in pages of 1: fail from the second response on.
+    // eastus has 4 rows in pages of 1: fail from the second response on.
     let responses = 0;
     const failing = await resolvePrices({
       ...options({ regions: { azure: ["eastus"] } }),

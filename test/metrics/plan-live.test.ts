@@ -76,7 +76,7 @@ describe("planWorkloadLive with demand.fromMetrics", () => {
     const { plan, warnings } = await planWorkloadLive(spec("quiet"), options());
     expect(plan.demand).toMatchObject({ source: "metrics", replicas: 30, metrics: { limitedBy: "maxStepDown", observedUtilization: 0.15 } });
     expect(plan.totals.replicas).toBe(30);
-    expect(warnings).toEqual(["metrics suggest 10 replicas (p95 15% vs target 60%); stepping down at most 25% below the current 40 per plan: 30"]);
+    expect(warnings).toEqual(["no CloudWatch agent memory metric (CWAgent mem_used_percent): CPU only", "metrics suggest 10 replicas (p95 15% vs target 60%); stepping down at most 25% below the current 40 per plan: 30"]);
   });
 
   it("sizes for the forecast peak when forecastDays is set", async () => {
