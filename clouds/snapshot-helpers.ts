@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "csv-parse/sync";
 import { cmp, compareOffers, type Arch, type InstanceOffer } from "../core/catalog/offer";
+import { round } from "../core/util/round";
 
 export type CsvRow = Record<string, string>;
 
@@ -39,10 +40,7 @@ export function parsePositive(cell: string | undefined): number | null {
   return n !== null && n > 0 ? n : null;
 }
 
-/** Rounds to at most `decimals` places, removing binary float noise (0.1 + 0.2 -> 0.3). */
-export function round(value: number, decimals: number): number {
-  return Number(value.toFixed(decimals));
-}
+export { round } from "../core/util/round";
 
 /** Prices are stored with at most 8 decimals; derived estimates use 6 (their precision is lower). */
 export const roundPrice = (usd: number): number => round(usd, 8);

@@ -9,7 +9,7 @@
  * emitters (./emitters.ts): this file never names a cloud.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { lifecycleStages, physicalNames, planBackupArgs, transferSchedule, type BackupPlan, type BackupSpec } from "../../core/backup";
+import { lifecycleStages, physicalNames, planBackupArgs, type BackupPlan, type BackupSpec } from "../../core/backup";
 import { UserError } from "../../core/util/errors";
 import type { SpecProblem } from "../../core/spec/issues";
 import { specError } from "../../core/spec/load";
@@ -28,6 +28,7 @@ interface Prepared {
 interface BackupData {
   plan: BackupPlan;
   result: DestinationResult;
+  destination: pulumi.Output<BackupDestinationOutput>;
 }
 
 // Outside the class: the schema inferrer reads every class property as an output.
@@ -53,9 +54,7 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
     super(BACKUP_TOKEN, name, prepare(name, args), opts);
     const data = pulumi.output(this.getData());
     readiness.set(this, this.getData().then(() => undefined));
-    this.destination = data.apply((d) =>
-      pulumi.output({ provider: d.plan.destination.provider, region: d.plan.destination.region, bucket: d.result.bucket, account: d.result.account, url: d.result.url }),
-    );
+    this.destination = data.apply((d) => d.destination);
     this.transferJobId = data.apply((d) => d.result.transferJobId);
     this.monthlyCostUsd = data.apply((d) => d.plan.destination.monthlyUsd);
     this.costBreakdown = data.apply((d) => d.plan.breakdown);
@@ -78,7 +77,7 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
       plan,
       names,
       tags: backupTags(spec.tags, names.slug),
-      schedule: transferSchedule(spec.rpoHours),
+      schedule: plan.schedule,
       stages: lifecycleStages(spec.archiveAfterDays),
     };
     const [destination, source] = await Promise.all([loadBackupEmitter(plan.destination.provider), loadBackupEmitter(plan.source.provider)]);
@@ -89,15 +88,16 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
       `${plan.source.provider}/${plan.source.region} -> ${plan.destination.provider}/${plan.destination.region}${plan.destination.pinned ? " (pinned)" : ""}: about $${plan.destination.monthlyUsd}/month`,
       this,
     );
+    const destinationOutput = pulumi.output({ provider: plan.destination.provider, region: plan.destination.region, bucket: result.bucket, account: result.account, url: result.url }) as pulumi.Output<BackupDestinationOutput>;
     this.registerOutputs({
-      destination: { provider: plan.destination.provider, region: plan.destination.region, bucket: result.bucket, account: result.account, url: result.url },
+      destination: destinationOutput,
       transferJobId: result.transferJobId,
       monthlyCostUsd: plan.destination.monthlyUsd,
       costBreakdown: plan.breakdown,
       plan,
       followUp: result.followUp,
     });
-    return { plan, result };
+    return { plan, result, destination: destinationOutput };
   }
 }
 

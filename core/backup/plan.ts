@@ -12,6 +12,7 @@ import type { StoragePrices } from "./prices";
 import { transferSchedule } from "./schedule";
 import { fieldValue, isSet, type BackupSpec } from "./spec";
 import type { Tier } from "./types";
+import { round } from "../util/round";
 
 /** How many next-cheapest destinations a plan lists. */
 export const RUNNERS_UP = 5;
@@ -49,7 +50,7 @@ export interface BackupPlan {
 }
 
 /** Dollars in plans: 4 decimals (small backups cost cents, and cents would hide the differences). */
-export const usd4 = (n: number): number => Math.round(n * 1e4) / 1e4;
+export const usd4 = (n: number): number => round(n, 4);
 
 export function backupSpecHash(spec: BackupSpec): string {
   return contentHash("multicloud-backup-spec", 1, spec);

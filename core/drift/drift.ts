@@ -24,6 +24,7 @@ import { InfeasibleError } from "../util/errors";
 import { diffAllocations, movedReplicas, type AllocationChange } from "./diff";
 import { repricePlan } from "./reprice";
 import { usd } from "../plan/format";
+import { round } from "../util/round";
 
 export interface DriftSettings {
   /** Propose only when the saving reaches this percent of today's cost of the pinned plan. */
@@ -130,11 +131,11 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
 
   const changes = diffAllocations(before.allocations, proposal.allocations);
   const after = proposal.totals.monthlyUsd;
-  const delta = round2(after - repriced.monthlyUsd);
+  const delta = round(after - repriced.monthlyUsd, 2);
   const deltaPct = percentOf(delta, repriced.monthlyUsd);
   // Hysteresis reads the full optimum, not the budgeted step: a step may save less than the
   // threshold while the move it starts is well worth it (and must be allowed to converge).
-  const optimumSaving = round2(repriced.monthlyUsd - optimum.totals.monthlyUsd);
+  const optimumSaving = round(repriced.monthlyUsd - optimum.totals.monthlyUsd, 2);
   const optimumSavingPct = percentOf(optimumSaving, repriced.monthlyUsd);
 
   if (repriced.priceChanges.length > 0) {
@@ -195,9 +196,6 @@ function infeasibleAsUndefined(err: unknown): undefined {
 }
 
 function percentOf(part: number, whole: number): number {
-  return whole > 0 ? round2((part / whole) * 100) : 0;
+  return whole > 0 ? round((part / whole) * 100, 2) : 0;
 }
 
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}

@@ -5,7 +5,7 @@
 import { offerKey, type Catalog, type InstanceOffer } from "../catalog/offer";
 import { unitPrice, type Plan, type PlanAllocation } from "../plan/plan";
 import type { WorkloadSpec } from "../spec/schema";
-import { roundPrice } from "../optimizer/options";
+import { discountedPrice } from "../optimizer/options";
 import { HOURS_PER_MONTH } from "../optimizer/model";
 
 export interface Repriced {
@@ -42,7 +42,7 @@ export function repricePlan(plan: Plan, spec: WorkloadSpec, catalog: Catalog): R
       continue;
     }
     // Rounded as buildPlan rounds the pinned price, so an unchanged price compares equal.
-    const today = unitPrice(roundPrice(list * (1 - (spec.providers[a.provider]?.discount ?? 0))));
+    const today = unitPrice(discountedPrice(list, spec.providers[a.provider]?.discount ?? 0));
     if (Math.abs(today - a.hourlyUsd) > 1e-9) priceChanges.push(`${a.instanceType} ${a.lifecycle} in ${a.provider}/${a.region}: $${a.hourlyUsd} -> $${today}/h`);
     hourly += a.count * today;
   }

@@ -14,6 +14,7 @@
 import { MIN_FORECAST_HOURS, forecastHoltWinters, type Seasonality } from "./forecast";
 import { fillGaps, hourly, percentile, HOUR_MS } from "./series";
 import type { Sample } from "./source";
+import { round } from "../util/round";
 
 export interface DemandRules {
   /** Percentile of hourly utilization, 0 < p <= 100. */
@@ -55,7 +56,7 @@ export interface DemandDecision {
 export const DEFAULT_STALE_AFTER_HOURS = 3;
 const MIN_COVERAGE = 0.5;
 
-const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+const round4 = (x: number): number => round(x, 4);
 const pct = (x: number): string => `${round4(x * 100)}%`;
 
 export function decideDemand(input: DemandInput): DemandDecision {

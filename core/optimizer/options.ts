@@ -11,6 +11,7 @@
 import picomatch from "picomatch";
 import type { InstanceOffer, Lifecycle } from "../catalog/offer";
 import type { WorkloadSpec } from "../spec/schema";
+import { round } from "../util/round";
 
 export interface PlacementOption {
   offer: InstanceOffer;
@@ -34,9 +35,9 @@ export function replicaFit(offer: Pick<InstanceOffer, "vcpu" | "memoryGiB" | "gp
   return Math.max(0, cap === null ? fit : Math.min(fit, cap));
 }
 
-/** Round to 1e-10 $/h: removes float noise of the discount product, far below any real price step. */
-export function roundPrice(usd: number): number {
-  return Math.round(usd * 1e10) / 1e10;
+/** A list price after the provider's discount, rounded to 1e-10 $/h: float noise of the product goes, no real price step does. */
+export function discountedPrice(listUsd: number, discount: number): number {
+  return round(listUsd * (1 - discount), 10);
 }
 
 export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOffer[]): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number } {
@@ -67,10 +68,10 @@ export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOf
     const fit = replicaFit(offer, spec);
     if (fit < 1) { exclude(fitLimit(offer, spec)); continue; }
 
-    const keep = 1 - spec.providers[offer.provider]!.discount;
-    options.push({ offer, lifecycle: "on-demand", fit, hourlyUsd: roundPrice(offer.onDemandHourlyUsd * keep) });
+    const discount = spec.providers[offer.provider]!.discount;
+    options.push({ offer, lifecycle: "on-demand", fit, hourlyUsd: discountedPrice(offer.onDemandHourlyUsd, discount) });
     if (allowSpot && offer.spotHourlyUsd !== null) {
-      options.push({ offer, lifecycle: "spot", fit, hourlyUsd: roundPrice(offer.spotHourlyUsd * keep) });
+      options.push({ offer, lifecycle: "spot", fit, hourlyUsd: discountedPrice(offer.spotHourlyUsd, discount) });
     }
   }
   return { options, exclusions, offersConsidered };

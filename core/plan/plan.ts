@@ -11,6 +11,7 @@ import { contentHash } from "../util/hash";
 import { HOURS_PER_MONTH } from "../optimizer/model";
 import type { Placement } from "../optimizer/optimize";
 import type { DemandDetails } from "../metrics/demand";
+import { round } from "../util/round";
 
 export interface PlanAllocation {
   provider: string;
@@ -132,7 +133,3 @@ export function unitPrice(usdPerHour: number): number {
   return round(usdPerHour, 8);
 }
 
-function round(value: number, decimals: number): number {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-}
