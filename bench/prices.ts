@@ -4,6 +4,7 @@
  * warm one (a fresh cache answers; no request). Rows are the snapshot's real eastus sizes, each
  * with a Linux, a Windows and a Spot row, as the real API returns them.
  */
+import { CLOUDS } from "../clouds/registry";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -26,6 +27,7 @@ export async function benchPriceRefresh(): Promise<{ name: string; ms: number }[
   const fake = await startAzureRetailFake(rows, pageSize);
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-bench-prices-"));
   const options: ResolvePricesOptions = {
+    clouds: CLOUDS,
     providers: ["azure"],
     regions: { azure: [REGION] },
     live: true,

@@ -9,6 +9,7 @@
  *   4. plan cost against "cheapest single type in one region" and greedy "cheapest per replica
  *      first" (target: never costlier).
  */
+import { CLOUDS } from "../clouds/registry";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   console.log("\n3. solve with and without the exact reduction");
   row(["spec", "options", "reduced to", "with", "without", "speed-up"]);
   for (const file of SPECS) {
-    const spec = loadSpecFile(path.join(root, file), catalog);
+    const spec = loadSpecFile(path.join(root, file), catalog, CLOUDS);
     const reduced = await optimizePlacement(spec, catalog);
     const withReduction = await timeAsync(() => optimizePlacement(spec, catalog), 3);
     // The unreduced model of the all-regions spec has ~200k integer columns: give it 20 s.
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   console.log("   optimizer on the same terms (constraints dropped, on-demand only); greedy honours the caps.");
   row(["spec", "plan", "greedy", "ratio", "plan, relaxed", "single type", "ratio"]);
   for (const file of SPECS) {
-    const spec = loadSpecFile(path.join(root, file), catalog);
+    const spec = loadSpecFile(path.join(root, file), catalog, CLOUDS);
     const plan = await planSpec(spec, catalog);
     const relaxed = await planSpec({ ...spec, constraints: { quotas: {} } }, catalog);
     const single = singleTypeBaseline(spec, catalog);

@@ -1,25 +1,12 @@
 /**
- * Registry of cloud adapters, keyed by the name used in specs and plans. The only file that lists
- * the clouds; everything else iterates over it.
+ * The clouds this package plans across and deploys to: the one list, used by the CLI, the
+ * components, the plugin and the scripts. A fourth cloud is one folder (`clouds/<name>/index.ts`
+ * exporting a `Cloud`) plus one entry here; the core takes this list as an argument and never
+ * imports it.
  */
-import type { CloudAdapter } from "./types";
+import { CloudRegistry } from "../kit/cloud";
 import { aws } from "./aws";
 import { azure } from "./azure";
 import { gcp } from "./gcp";
-import { UserError, didYouMean } from "../core/util/errors";
 
-export const CLOUDS: readonly CloudAdapter[] = [aws, azure, gcp];
-
-export const CLOUD_NAMES: readonly string[] = CLOUDS.map((c) => c.name);
-
-export function cloud(name: string): CloudAdapter {
-  const found = CLOUDS.find((c) => c.name === name);
-  if (!found) {
-    throw new UserError(`unknown provider "${name}": expected one of ${CLOUD_NAMES.join(", ")}${didYouMean(name, CLOUD_NAMES)}`);
-  }
-  return found;
-}
-
-export function isCloudName(name: string): boolean {
-  return CLOUD_NAMES.includes(name);
-}
+export const CLOUDS = new CloudRegistry([aws, azure, gcp]);

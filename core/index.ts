@@ -4,6 +4,7 @@
  *   spec (core/spec)  ->  catalog (core/catalog)  ->  optimizer (core/optimizer)  ->  plan (core/plan)
  */
 import type { Catalog } from "./catalog/offer";
+import type { CloudSet } from "./clouds/cloud-set";
 import { validateSpec } from "./spec/load";
 import type { OptimizeSettings } from "./optimizer/optimize";
 import type { Plan } from "./plan/plan";
@@ -12,6 +13,8 @@ import { resolveCatalog } from "./catalog/resolve";
 import { planLive, type LivePlan, type LivePlanOptions } from "./prices/plan-live";
 
 export * from "./catalog/offer";
+export { CloudSet } from "./clouds/cloud-set";
+export type { CloudAdapter, SnapshotBuild, SnapshotCitation } from "./clouds/adapter";
 export { resolveCatalog, type PriceOptions } from "./catalog/resolve";
 export { loadSnapshot } from "./catalog/snapshot";
 export { readCatalogFile, parseCatalogCsv, overrideCatalog } from "./catalog/csv";
@@ -27,14 +30,14 @@ export { planLive, type LivePlanOptions, type LivePlan } from "./prices/plan-liv
 export { decideDemand, type DemandDecision } from "./metrics/demand";
 
 /** Validates raw spec input (component args, parsed YAML) and plans it. */
-export async function planWorkload(input: unknown, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Plan> {
-  return planSpec(validateSpec(input, catalog), catalog, settings);
+export async function planWorkload(input: unknown, catalog: Catalog, clouds: CloudSet, settings: OptimizeSettings = {}): Promise<Plan> {
+  return planSpec(validateSpec(input, catalog, clouds), catalog, settings);
 }
 
 /**
  * Validates raw spec input and plans it with today's inputs: live or cached prices and, for
  * `demand.fromMetrics`, demand from the running fleet; every fallback is in `warnings`.
  */
-export async function planWorkloadLive(input: unknown, options: LivePlanOptions = {}): Promise<LivePlan> {
-  return planLive(validateSpec(input, resolveCatalog({ catalogFile: options.catalogFile })), options);
+export async function planWorkloadLive(input: unknown, options: LivePlanOptions): Promise<LivePlan> {
+  return planLive(validateSpec(input, resolveCatalog(options.clouds, { catalogFile: options.catalogFile }), options.clouds), options);
 }

@@ -7,7 +7,9 @@
 import { main } from "@pulumi/pulumi/provider";
 import { MulticloudProvider } from "./resources";
 
-main(new MulticloudProvider(), process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`multicloud plugin: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+MulticloudProvider.create()
+  .then((provider) => main(provider, process.argv.slice(2)))
+  .catch((err: unknown) => {
+    process.stderr.write(`multicloud plugin: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  });

@@ -7,13 +7,15 @@
  *   components' args interfaces, so the plugin starts without type-checking the package;
  *   `construct` builds the component for a token, waits until it has registered its children (or
  *   failed, with its message) and returns its outputs as listed in the schema. Provider resources
- *   passed as args (explicit providers per region) arrive as references: the clouds' provider
- *   packages are registered first, so that they deserialize as Provider objects.
+ *   passed as args (explicit providers per region) arrive as references: `create` registers the
+ *   clouds' provider packages before the server starts, so that they deserialize as Provider
+ *   objects.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { BACKUP_TOKEN, CrossCloudBackup, MultiCloudWorkload, WORKLOAD_TOKEN } from "../components";
-import { WORKLOAD_EMITTERS } from "../components/workload/emitters";
+import { CLOUDS } from "../clouds/registry";
+import type { CloudRegistry } from "../kit/cloud";
 import { didYouMean } from "../core/util/errors";
 import schema from "./schema.json";
 
@@ -37,9 +39,15 @@ export class MulticloudProvider implements provider.Provider {
   readonly version: string = schema.version;
   private readonly resources = schema.resources as Record<string, SchemaResource>;
 
-  constructor() {
+  /**
+   * The provider, with every cloud's provider package registered (which loads every cloud's
+   * workload emitter, and so its Pulumi SDK: the plugin serves them all).
+   */
+  static async create(clouds: CloudRegistry = CLOUDS): Promise<MulticloudProvider> {
+    const emitters = await Promise.all(clouds.adapters.map((c) => c.loadWorkloadEmitter()));
     // Registering a package again (same version) is a no-op in the SDK.
-    for (const { providerPackage } of WORKLOAD_EMITTERS) pulumi.runtime.registerResourcePackage(providerPackage.name, providerPackage);
+    for (const { providerPackage } of emitters) pulumi.runtime.registerResourcePackage(providerPackage.name, providerPackage);
+    return new MulticloudProvider();
   }
 
   async getSchema(): Promise<string> {

@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CloudAdapter, SnapshotBuild } from "../clouds/types";
+import type { CloudAdapter, SnapshotBuild } from "../core/clouds/adapter";
 import { CLOUDS } from "../clouds/registry";
 import { cmp, type InstanceOffer } from "../core/catalog/offer";
 import { SNAPSHOT_SCHEMA, type SnapshotFile, type SnapshotPrice, type SnapshotProvider, type SnapshotType } from "../core/catalog/snapshot-format";
@@ -190,7 +190,7 @@ function sourcesDirFrom(argv: readonly string[], repoRoot: string): string {
 function main(): void {
   const repoRoot = packageRoot();
   const sourcesDir = sourcesDirFrom(process.argv.slice(2), repoRoot);
-  const builds: ProviderBuild[] = CLOUDS.map((adapter) => ({ adapter, build: adapter.buildSnapshot(sourcesDir) }));
+  const builds: ProviderBuild[] = CLOUDS.adapters.map((adapter) => ({ adapter, build: adapter.buildSnapshot(sourcesDir) }));
   const file = toSnapshotFile(builds);
   const outDir = path.join(repoRoot, "data", "snapshot");
   fs.mkdirSync(outDir, { recursive: true });

@@ -13,13 +13,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { BACKUP_CLOUDS, type BackupCloud } from "../core/backup/clouds";
+import type { CloudAdapter } from "../core/clouds/adapter";
+import { CLOUDS } from "../clouds/registry";
 import { STORAGE_PRICES_SCHEMA, type ProviderStoragePrices, type StoragePrices } from "../core/backup/prices";
 import { TIERS, type StoragePriceBuild } from "../core/backup/types";
 import { packageRoot } from "../core/util/package-root";
 
 export interface CloudStorageBuild {
-  cloud: BackupCloud;
+  cloud: CloudAdapter;
   build: StoragePriceBuild;
 }
 
@@ -123,7 +124,7 @@ export function renderStorageAttribution(builds: readonly CloudStorageBuild[], f
 
 /** Builds every cloud's prices from `sourcesDir` and returns the two files' text. */
 export function buildStorageSnapshot(sourcesDir: string): { json: string; attribution: string } {
-  const builds = BACKUP_CLOUDS.map((cloud) => ({ cloud, build: cloud.storage.buildPrices(sourcesDir) }));
+  const builds = CLOUDS.adapters.map((cloud) => ({ cloud, build: cloud.storage.buildPrices(sourcesDir) }));
   const file = toStoragePrices(builds);
   return { json: renderStoragePrices(file), attribution: renderStorageAttribution(builds, file) };
 }

@@ -2,12 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { parseCatalogCsv, overrideCatalog, UserError } from "../core";
 import { catalogCsv, catalogOf, offer } from "./helpers/catalog";
+import { CLOUDS } from "../clouds/registry";
 
 const HEADER = "provider,region,instanceType,vcpu,memoryGiB,gpus,gpuType,arch,onDemandHourlyUsd,spotHourlyUsd";
 
 function problems(text: string): string[] {
   try {
-    parseCatalogCsv(text, "prices.csv", "2026-11-01");
+    parseCatalogCsv(text, "prices.csv", "2026-11-01", CLOUDS);
   } catch (err) {
     expect(err).toBeInstanceOf(UserError);
     return [...(err as UserError).problems];
@@ -20,7 +21,7 @@ describe("catalog CSV", () => {
     const catalog = parseCatalogCsv(
       `${HEADER}\naws,us-east-1,t3.large,2,8,0,,x86_64,0.0832,0.03\naws,us-east-1,m7i.large,2,8,0,,x86_64,0.1008,\ngcp,us-central1,a2-highgpu-1g,12,85,1,A100,x86_64,3.67,1.1\n`,
       "prices.csv",
-      "2026-11-01",
+      "2026-11-01", CLOUDS,
     );
     expect(catalog.offers.map((o) => [o.instanceType, o.burstable, o.spotHourlyUsd, o.gpuType])).toEqual([
       ["m7i.large", false, null, null],
@@ -31,7 +32,7 @@ describe("catalog CSV", () => {
   });
 
   it("takes an explicit burstable column over the naming rule", () => {
-    const catalog = parseCatalogCsv(`${HEADER},burstable\naws,us-east-1,t3.large,2,8,0,,x86_64,0.0832,,false\n`, "prices.csv", "2026-11-01");
+    const catalog = parseCatalogCsv(`${HEADER},burstable\naws,us-east-1,t3.large,2,8,0,,x86_64,0.0832,,false\n`, "prices.csv", "2026-11-01", CLOUDS);
     expect(catalog.offers[0]!.burstable).toBe(false);
   });
 
@@ -61,7 +62,7 @@ describe("catalog CSV", () => {
       offer({ provider: "aws", region: "us-east-1", instanceType: "m7i.large" }),
       offer({ provider: "gcp", region: "us-central1", instanceType: "n2-standard-2" }),
     ]);
-    const file = parseCatalogCsv(catalogCsv([offer({ provider: "aws", region: "eu-west-1", instanceType: "m7g.large", onDemandHourlyUsd: 0.05 })]), "f.csv", "2026-11-01");
+    const file = parseCatalogCsv(catalogCsv([offer({ provider: "aws", region: "eu-west-1", instanceType: "m7g.large", onDemandHourlyUsd: 0.05 })]), "f.csv", "2026-11-01", CLOUDS);
     const merged = overrideCatalog(base, file);
     expect(merged.offers.map((o) => `${o.provider}/${o.region}/${o.instanceType}`)).toEqual(["aws/eu-west-1/m7g.large", "gcp/us-central1/n2-standard-2"]);
     expect(merged.provenance.aws!.source).toBe("file");

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { run } from "../provider/cli/main";
 import { catalogCsv, offer } from "./helpers/catalog";
 import type { InstanceOffer } from "../core/catalog/offer";
+import { CLOUDS } from "../clouds/registry";
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -165,7 +166,7 @@ describe("multicloud drift", () => {
     const plan = JSON.parse(planned.stdout);
     const { validateSpec } = await import("../core");
     const { parseCatalogCsv } = await import("../core");
-    const spec = validateSpec({ name: "web", demand: { replicas: 10, cpu: 2, memoryGiB: 8 }, providers: { aws: {}, gcp: {} } }, parseCatalogCsv(fs.readFileSync(s.before, "utf8"), "c", "2026-01-01"));
+    const spec = validateSpec({ name: "web", demand: { replicas: 10, cpu: 2, memoryGiB: 8 }, providers: { aws: {}, gcp: {} } }, parseCatalogCsv(fs.readFileSync(s.before, "utf8"), "c", "2026-01-01", CLOUDS), CLOUDS);
     const exportFile = path.join(s.dir, "stack.json");
     fs.writeFileSync(exportFile, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:prod::p::multicloud:index:MultiCloudWorkload::web", type: "multicloud:index:MultiCloudWorkload", outputs: { plan, spec } }] } }));
     const r = await cli("drift", "--stack-config", s.stack, "--stack-export", exportFile, "--catalog", s.after, "--write");

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { planWorkload, InfeasibleError, type Plan } from "../core";
 import { catalogOf, offer } from "./helpers/catalog";
 import type { InstanceOffer } from "../core/catalog/offer";
+import { CLOUDS } from "../clouds/registry";
 
 const PROVIDERS = ["aws", "azure", "gcp"] as const;
 const REGIONS = ["r1", "r2"];
@@ -160,10 +161,10 @@ describe("optimizer vs brute force", () => {
         const expected = bruteForce(s);
         const catalog = catalogOf(s.offers);
         if (expected === undefined) {
-          await expect(planWorkload(specOf(s), catalog)).rejects.toBeInstanceOf(InfeasibleError);
+          await expect(planWorkload(specOf(s), catalog, CLOUDS)).rejects.toBeInstanceOf(InfeasibleError);
           return;
         }
-        const plan = await planWorkload(specOf(s), catalog);
+        const plan = await planWorkload(specOf(s), catalog, CLOUDS);
         assertPlanSatisfies(plan, s);
         const cost = plan.allocations.reduce((sum, a) => sum + a.count * a.hourlyUsd, 0);
         expect(cost).toBeCloseTo(expected, 6);
@@ -178,8 +179,8 @@ describe("optimizer vs brute force", () => {
       fc.asyncProperty(scenarioArb, fc.integer(), async (s, seed) => {
         if (bruteForce(s) === undefined) return;
         const shuffled = [...s.offers].sort((a, b) => ((hash(a.instanceType + seed) - hash(b.instanceType + seed)) | 0));
-        const a = await planWorkload(specOf(s), catalogOf(s.offers));
-        const b = await planWorkload(specOf(s), { ...catalogOf(s.offers), offers: shuffled });
+        const a = await planWorkload(specOf(s), catalogOf(s.offers), CLOUDS);
+        const b = await planWorkload(specOf(s), { ...catalogOf(s.offers), offers: shuffled }, CLOUDS);
         expect(b.allocations).toEqual(a.allocations);
         expect(b.specHash).toBe(a.specHash);
       }),

@@ -4,6 +4,7 @@ import { planWorkload, validateSpec, InfeasibleError, optimizePlacement } from "
 import { replicaFit, placementOptions } from "../core/optimizer/options";
 import { reduceOptions } from "../core/optimizer/reduce";
 import { catalogOf, offer } from "./helpers/catalog";
+import { CLOUDS } from "../clouds/registry";
 
 const base = {
   name: "web",
@@ -34,7 +35,7 @@ describe("placements", () => {
       offer({ provider: "aws", region: "us-east-1", instanceType: "m.large", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.1 }),
       offer({ provider: "aws", region: "us-east-1", instanceType: "m.2xlarge", vcpu: 8, memoryGiB: 32, onDemandHourlyUsd: 0.36 }),
     ]);
-    const plan = await planWorkload({ ...base, providers: { aws: {} } }, catalog);
+    const plan = await planWorkload({ ...base, providers: { aws: {} } }, catalog, CLOUDS);
     // 0.09/replica on the 2xlarge beats 0.10: two of them (8 slots) + two larges, not three 2xlarges (1.08).
     expect(plan.allocations.map((a) => [a.instanceType, a.count, a.replicas])).toEqual([
       ["m.2xlarge", 2, 8],
@@ -48,15 +49,15 @@ describe("placements", () => {
       offer({ provider: "aws", region: "us-east-1", instanceType: "m.large", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.1 }),
       offer({ provider: "gcp", region: "us-central1", instanceType: "n.large", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.095 }),
     ]);
-    const plan = await planWorkload({ ...base, providers: { aws: { discount: 0.1 }, gcp: {} } }, catalog);
+    const plan = await planWorkload({ ...base, providers: { aws: { discount: 0.1 }, gcp: {} } }, catalog, CLOUDS);
     expect(plan.allocations.map((a) => [a.provider, a.hourlyUsd])).toEqual([["aws", 0.09]]);
   });
 
   it("honours the spot share and uses spot only when allowed", async () => {
     const catalog = catalogOf([offer({ provider: "aws", region: "us-east-1", instanceType: "m.large", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.1, spotHourlyUsd: 0.03 })]);
-    const none = await planWorkload({ ...base, providers: { aws: {} } }, catalog);
+    const none = await planWorkload({ ...base, providers: { aws: {} } }, catalog, CLOUDS);
     expect(none.allocations.map((a) => a.lifecycle)).toEqual(["on-demand"]);
-    const some = await planWorkload({ ...base, providers: { aws: {} }, constraints: { maxSpotShare: 0.3 } }, catalog);
+    const some = await planWorkload({ ...base, providers: { aws: {} }, constraints: { maxSpotShare: 0.3 } }, catalog, CLOUDS);
     expect(some.allocations.map((a) => [a.lifecycle, a.count])).toEqual([["on-demand", 7], ["spot", 3]]);
   });
 
@@ -68,10 +69,10 @@ describe("placements", () => {
       offer({ provider: "aws", region: "us-east-1", instanceType: "m7i.large", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.04 }),
     ]);
     const spec = { ...base, providers: { aws: {} }, instance: { families: { deny: ["c7*"] } } };
-    expect((await planWorkload(spec, catalog)).allocations[0]!.instanceType).toBe("m7i.large");
-    expect((await planWorkload({ ...spec, instance: { arch: "any" } }, catalog)).allocations[0]!.instanceType).toBe("m7g.large");
-    expect((await planWorkload({ ...spec, instance: { arch: "any", allowBurstable: true } }, catalog)).allocations[0]!.instanceType).toBe("t3.large");
-    expect((await planWorkload({ ...spec, instance: { families: { allow: ["c7i.*", "m7i.*"] } } }, catalog)).allocations[0]!.instanceType).toBe("c7i.large");
+    expect((await planWorkload(spec, catalog, CLOUDS)).allocations[0]!.instanceType).toBe("m7i.large");
+    expect((await planWorkload({ ...spec, instance: { arch: "any" } }, catalog, CLOUDS)).allocations[0]!.instanceType).toBe("m7g.large");
+    expect((await planWorkload({ ...spec, instance: { arch: "any", allowBurstable: true } }, catalog, CLOUDS)).allocations[0]!.instanceType).toBe("t3.large");
+    expect((await planWorkload({ ...spec, instance: { families: { allow: ["c7i.*", "m7i.*"] } } }, catalog, CLOUDS)).allocations[0]!.instanceType).toBe("c7i.large");
   });
 
   it("places GPU replicas only on the requested GPU type", async () => {
@@ -81,8 +82,8 @@ describe("placements", () => {
       offer({ provider: "gcp", region: "us-central1", instanceType: "n2-standard-8", vcpu: 8, memoryGiB: 32, onDemandHourlyUsd: 0.38 }),
     ]);
     const spec = { name: "infer", demand: { replicas: 3, cpu: 4, memoryGiB: 16, gpus: 1 }, providers: { gcp: {} } };
-    expect((await planWorkload(spec, catalog)).allocations.map((a) => [a.instanceType, a.count])).toEqual([["g2-standard-8", 3]]);
-    expect((await planWorkload({ ...spec, instance: { gpuType: "a100" } }, catalog)).allocations.map((a) => a.instanceType)).toEqual(["a2-highgpu-1g"]);
+    expect((await planWorkload(spec, catalog, CLOUDS)).allocations.map((a) => [a.instanceType, a.count])).toEqual([["g2-standard-8", 3]]);
+    expect((await planWorkload({ ...spec, instance: { gpuType: "a100" } }, catalog, CLOUDS)).allocations.map((a) => a.instanceType)).toEqual(["a2-highgpu-1g"]);
   });
 
   it("keeps region-level quotas exact after reduction", async () => {
@@ -90,7 +91,7 @@ describe("placements", () => {
       offer({ provider: "aws", region: "us-east-1", instanceType: "m.large", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.1 }),
       offer({ provider: "aws", region: "us-west-2", instanceType: "m.large", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.11 }),
     ]);
-    const plan = await planWorkload({ ...base, providers: { aws: {} }, constraints: { quotas: { "aws/us-east-1": { vcpu: 8 } } } }, catalog);
+    const plan = await planWorkload({ ...base, providers: { aws: {} }, constraints: { quotas: { "aws/us-east-1": { vcpu: 8 } } } }, catalog, CLOUDS);
     expect(plan.allocations.map((a) => [a.region, a.count])).toEqual([["us-east-1", 4], ["us-west-2", 6]]);
   });
 
@@ -100,8 +101,8 @@ describe("placements", () => {
       offer({ provider: "aws", region: "us-east-1", instanceType: "m.xlarge", vcpu: 4, memoryGiB: 16, onDemandHourlyUsd: 0.2 }),
       offer({ provider: "aws", region: "us-east-2", instanceType: "m.xlarge", vcpu: 4, memoryGiB: 16, onDemandHourlyUsd: 0.2 }),
     ];
-    const a = await planWorkload({ ...base, providers: { aws: {} } }, catalogOf(offers));
-    const b = await planWorkload({ ...base, providers: { aws: {} } }, { ...catalogOf(offers), offers: [...offers].reverse() });
+    const a = await planWorkload({ ...base, providers: { aws: {} } }, catalogOf(offers), CLOUDS);
+    const b = await planWorkload({ ...base, providers: { aws: {} } }, { ...catalogOf(offers), offers: [...offers].reverse() }, CLOUDS);
     expect(a.allocations.map((x) => [x.region, x.instanceType, x.count])).toEqual([["us-east-1", "m.xlarge", 5]]);
     expect(JSON.stringify({ ...b, solver: null })).toBe(JSON.stringify({ ...a, solver: null }));
   });
@@ -109,7 +110,7 @@ describe("placements", () => {
 
 describe("exact reduction", () => {
   it("keeps only the Pareto frontier of (fit, price) per provider and lifecycle", () => {
-    const spec = validateSpec({ ...base, providers: { aws: {} } }, catalogOf([offer({ provider: "aws", region: "r", instanceType: "x" })]));
+    const spec = validateSpec({ ...base, providers: { aws: {} } }, catalogOf([offer({ provider: "aws", region: "r", instanceType: "x" })]), CLOUDS);
     const offers = [
       offer({ provider: "aws", region: "a", instanceType: "small", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.1 }),
       offer({ provider: "aws", region: "b", instanceType: "small", vcpu: 2, memoryGiB: 8, onDemandHourlyUsd: 0.12 }), // dominated: same fit, dearer
@@ -130,7 +131,7 @@ describe("exact reduction", () => {
         offer({ provider: ["aws", "azure", "gcp"][i % 3]!, region: `r${i % 4}`, instanceType: `t${i}`, vcpu: 2 ** (i % 5), memoryGiB: 4 * 2 ** (i % 4), onDemandHourlyUsd: 0.05 + ((i * 37) % 23) / 100, spotHourlyUsd: 0.02 + ((i * 11) % 7) / 100 }),
       ),
     );
-    const spec = validateSpec({ ...base, demand: { replicas: 37, cpu: 1, memoryGiB: 4 }, instance: { arch: "any" }, providers: { aws: {}, azure: {}, gcp: {} }, constraints: { maxProviderShare: 0.5, maxSpotShare: 0.4, minProviders: 2 } }, catalog);
+    const spec = validateSpec({ ...base, demand: { replicas: 37, cpu: 1, memoryGiB: 4 }, instance: { arch: "any" }, providers: { aws: {}, azure: {}, gcp: {} }, constraints: { maxProviderShare: 0.5, maxSpotShare: 0.4, minProviders: 2 } }, catalog, CLOUDS);
     const reduced = await optimizePlacement(spec, catalog);
     const full = await optimizePlacement(spec, catalog, { reduce: false });
     const cost = (p: typeof full) => p.allocations.reduce((s, a) => s + a.count * a.option.hourlyUsd, 0);
@@ -146,24 +147,24 @@ describe("infeasible specs", () => {
   ]);
 
   it("names the budget and what the cheapest plan would cost", async () => {
-    await expect(planWorkload({ ...base, providers: { aws: {}, gcp: {} }, constraints: { maxMonthlyUsd: 500 } }, catalog)).rejects.toThrow(
+    await expect(planWorkload({ ...base, providers: { aws: {}, gcp: {} }, constraints: { maxMonthlyUsd: 500 } }, catalog, CLOUDS)).rejects.toThrow(
       "infeasible: no placement of 10 replicas meets every constraint (eligible instance types exist on: aws, gcp). Relaxing any one of these makes it feasible: constraints.maxMonthlyUsd (500; without it the cheapest plan costs $730.00/month)",
     );
   });
 
   it("names every single constraint whose relaxation makes it feasible", async () => {
-    const err = await planWorkload({ ...base, providers: { aws: {}, gcp: {} }, constraints: { maxProviderShare: 0.6, quotas: { "gcp/us-central1": { vcpu: 4 } } } }, catalog).catch((e) => e);
+    const err = await planWorkload({ ...base, providers: { aws: {}, gcp: {} }, constraints: { maxProviderShare: 0.6, quotas: { "gcp/us-central1": { vcpu: 4 } } } }, catalog, CLOUDS).catch((e) => e);
     expect(err).toBeInstanceOf(InfeasibleError);
     expect(err.conflicting).toEqual(["constraints.maxProviderShare", "constraints.quotas.gcp/us-central1"]);
   });
 
   it("falls back to pairs when no single relaxation suffices", async () => {
-    const err = await planWorkload({ ...base, providers: { aws: {}, gcp: {} }, constraints: { maxProviderShare: 0.4, survivesProviderLoss: 0.7 } }, catalog).catch((e) => e);
+    const err = await planWorkload({ ...base, providers: { aws: {}, gcp: {} }, constraints: { maxProviderShare: 0.4, survivesProviderLoss: 0.7 } }, catalog, CLOUDS).catch((e) => e);
     expect(err.message).toMatch(/No single constraint is to blame; relaxing both constraints\.maxProviderShare \(0\.4\) and constraints\.survivesProviderLoss \(0\.7\) makes it feasible \(cheapest plan then \$730\.00\/month\)/);
   });
 
   it("says which filter left no eligible instance type", async () => {
-    await expect(planWorkload({ ...base, demand: { replicas: 1, cpu: 4, memoryGiB: 8 }, providers: { aws: {} } }, catalog)).rejects.toThrow(
+    await expect(planWorkload({ ...base, demand: { replicas: 1, cpu: 4, memoryGiB: 8 }, providers: { aws: {} } }, catalog, CLOUDS)).rejects.toThrow(
       "infeasible: no instance type in aws (all regions) can host a replica of 4 vCPU, 8 GiB under the instance filters (of 1 offers: demand.cpu ruled out 1); relax demand.cpu",
     );
   });

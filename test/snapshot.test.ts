@@ -11,8 +11,8 @@ import { buildAwsSnapshot } from "../clouds/aws/snapshot";
 import { buildAzureSnapshot } from "../clouds/azure/snapshot";
 import { buildGcpSnapshot } from "../clouds/gcp/snapshot";
 import { CLOUDS } from "../clouds/registry";
-import type { SnapshotBuild } from "../clouds/types";
-import { median, round } from "../clouds/snapshot-helpers";
+import type { SnapshotBuild } from "../core/clouds/adapter";
+import { median, round } from "../core/clouds/snapshot-helpers";
 import type { InstanceOffer } from "../core/catalog/offer";
 import { parseSnapshot, SNAPSHOT_PATH } from "../core/catalog/snapshot";
 import type { SnapshotFile } from "../core/catalog/snapshot-format";
@@ -303,7 +303,7 @@ describe("snapshot writer", () => {
   // The builders are called directly: the adapters load them with a lazy require() of a .ts file,
   // which works under tsx (the script) but not in vitest's module runner.
   const builders: Record<string, (dir: string) => SnapshotBuild> = { aws: buildAwsSnapshot, azure: buildAzureSnapshot, gcp: buildGcpSnapshot };
-  const builds = CLOUDS.map((adapter) => ({ adapter, build: builders[adapter.name]!(DIR) }));
+  const builds = CLOUDS.adapters.map((adapter) => ({ adapter, build: builders[adapter.name]!(DIR) }));
 
   it("round-trips through the loader, with burstable from each adapter's rule", () => {
     const text = renderSnapshot(toSnapshotFile(builds));

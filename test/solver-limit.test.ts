@@ -6,11 +6,12 @@ import { describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { loadSnapshot, loadSpecFile, optimizePlacement, InternalError } from "../core";
 import { lpRelaxationBound, relaxationGap } from "../core/optimizer/solver";
+import { CLOUDS } from "../clouds/registry";
 
 describe("time limits", () => {
   it("fails clearly when the limit stops the search before any placement is found", async () => {
     const catalog = loadSnapshot();
-    const spec = loadSpecFile(path.resolve(__dirname, "../examples/batch-spot/workload.yaml"), catalog);
+    const spec = loadSpecFile(path.resolve(__dirname, "../examples/batch-spot/workload.yaml"), catalog, CLOUDS);
     // Unreduced, this model takes seconds before its first feasible placement.
     const stopped = optimizePlacement(spec, catalog, { reduce: false, timeLimitSeconds: 0.05 });
     await expect(stopped).rejects.toBeInstanceOf(InternalError);

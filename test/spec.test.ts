@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { validateSpec, loadSpecFile, UserError, specHash } from "../core";
 import { catalogOf, offer } from "./helpers/catalog";
+import { CLOUDS } from "../clouds/registry";
 
 const catalog = catalogOf([
   offer({ provider: "aws", region: "us-east-1", instanceType: "m7i.xlarge" }),
@@ -20,7 +21,7 @@ const valid = {
 
 function problemsOf(input: unknown): string[] {
   try {
-    validateSpec(input, catalog);
+    validateSpec(input, catalog, CLOUDS);
   } catch (err) {
     expect(err).toBeInstanceOf(UserError);
     return [...(err as UserError).problems];
@@ -37,7 +38,7 @@ function withSpec(text: string): string {
 
 describe("spec validation", () => {
   it("accepts a minimal spec and applies defaults", () => {
-    const spec = validateSpec(valid, catalog);
+    const spec = validateSpec(valid, catalog, CLOUDS);
     expect(spec.demand.gpus).toBe(0);
     expect(spec.instance.arch).toBe("x86_64");
     expect(spec.providers.gcp).toEqual({ discount: 0 });
@@ -104,9 +105,9 @@ describe("spec validation", () => {
   });
 
   it("hashes normalised specs: defaults and key order do not matter, scaling is not placement", () => {
-    const a = validateSpec(valid, catalog);
-    const b = validateSpec({ providers: { gcp: { discount: 0 }, aws: { regions: ["us-east-1"] } }, demand: { memoryGiB: 8, cpu: 2, replicas: 4, gpus: 0 }, name: "web", scaling: { maxScaleOut: 3 } }, catalog);
-    const c = validateSpec({ ...valid, demand: { ...valid.demand, replicas: 5 } }, catalog);
+    const a = validateSpec(valid, catalog, CLOUDS);
+    const b = validateSpec({ providers: { gcp: { discount: 0 }, aws: { regions: ["us-east-1"] } }, demand: { memoryGiB: 8, cpu: 2, replicas: 4, gpus: 0 }, name: "web", scaling: { maxScaleOut: 3 } }, catalog, CLOUDS);
+    const c = validateSpec({ ...valid, demand: { ...valid.demand, replicas: 5 } }, catalog, CLOUDS);
     expect(specHash(b)).toBe(specHash(a));
     expect(specHash(c)).not.toBe(specHash(a));
     expect(specHash(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -115,26 +116,26 @@ describe("spec validation", () => {
 
 describe("spec files", () => {
   it("says when the file is missing", () => {
-    expect(() => loadSpecFile("/nonexistent/workload.yaml", catalog)).toThrow("spec file not found: /nonexistent/workload.yaml");
+    expect(() => loadSpecFile("/nonexistent/workload.yaml", catalog, CLOUDS)).toThrow("spec file not found: /nonexistent/workload.yaml");
   });
 
   it("gives YAML syntax errors with line and column", () => {
     const file = withSpec("name: web\ndemand:\n  replicas: [1, 2\n");
-    expect(() => loadSpecFile(file, catalog)).toThrow(new RegExp(`${file}:\\d+:\\d+: YAML syntax error`));
+    expect(() => loadSpecFile(file, catalog, CLOUDS)).toThrow(new RegExp(`${file}:\\d+:\\d+: YAML syntax error`));
   });
 
   it("rejects duplicate keys", () => {
     const file = withSpec("name: web\nname: api\n");
-    expect(() => loadSpecFile(file, catalog)).toThrow(/YAML syntax error: Map keys must be unique/);
+    expect(() => loadSpecFile(file, catalog, CLOUDS)).toThrow(/YAML syntax error: Map keys must be unique/);
   });
 
   it("prefixes field problems with the file and line of the field", () => {
     const file = withSpec(["name: web", "demand:", "  replicas: 4", "  cpu: 2", "  memoryGiB: 8", "providers:", "  aws: {}", "constrains:", "  minProviders: 2", ""].join("\n"));
-    expect(() => loadSpecFile(file, catalog)).toThrow(`invalid workload spec: ${file}:8: constrains: unknown field (did you mean "constraints"?)`);
+    expect(() => loadSpecFile(file, catalog, CLOUDS)).toThrow(`invalid workload spec: ${file}:8: constrains: unknown field (did you mean "constraints"?)`);
   });
 
   it("points at the line of a bad value", () => {
     const file = withSpec(["name: web", "demand:", "  replicas: 4", "  cpu: 2", "  memoryGiB: 8", "providers:", "  aws:", "    regions: [us-east-1, us-est-2]", ""].join("\n"));
-    expect(() => loadSpecFile(file, catalog)).toThrow(`${file}:8: providers.aws.regions[1]: unknown aws region "us-est-2"`);
+    expect(() => loadSpecFile(file, catalog, CLOUDS)).toThrow(`${file}:8: providers.aws.regions[1]: unknown aws region "us-est-2"`);
   });
 });

@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { asRateExpression } from "../../core/backup/schedule";
 import { InternalError } from "../../core/util/errors";
-import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, SourceAccess } from "../../components/backup/emitter";
+import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, SourceAccess } from "../../kit/backup/emitter";
 import { awsStorage } from "./storage-list-prices";
 
 type Statement = Record<string, unknown>;

@@ -20,7 +20,7 @@ import type { InstanceOffer } from "../../core/catalog/offer";
 import { LiveSourceError, classifyCommon, errorText, retryAfterSeconds } from "../../core/prices/errors";
 import { fetchPages, mapLimit } from "../../core/prices/retry";
 import type { Connection, LivePriceRequest, LivePriceResult, LivePriceSource } from "../../core/prices/source";
-import { Tally, roundPrice } from "../snapshot-helpers";
+import { Tally, roundPrice } from "../../core/clouds/snapshot-helpers";
 import { awsGpus } from "./gpu-types";
 
 /** The Price List API is served from us-east-1 (also eu-central-1, ap-south-1); prices cover every region. */

@@ -8,7 +8,7 @@
  * none. A price of 0 or an empty cell means "not published".
  */
 import { cmp, type InstanceOffer } from "../../core/catalog/offer";
-import type { SnapshotBuild, SnapshotCitation } from "../types";
+import type { SnapshotBuild, SnapshotCitation } from "../../core/clouds/adapter";
 import {
   Tally,
   consensusSpecs,
@@ -25,7 +25,7 @@ import {
   spotNote,
   type CsvRow,
   type Spec,
-} from "../snapshot-helpers";
+} from "../../core/clouds/snapshot-helpers";
 import { AWS_GPU_MODEL, NON_GPU_ACCELERATOR, awsFamily } from "./gpu-types";
 
 const FILE_2024 = "aws/ec2-ondemand-spot-2024-04.csv";

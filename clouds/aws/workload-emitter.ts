@@ -16,12 +16,12 @@ import { Provider } from "@pulumi/aws/provider";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { z } from "zod";
 import type { Arch } from "../../core/catalog/offer";
-import type { EmittedGroup, WorkloadEmitter } from "../../components/workload/emitter";
-import { base64, byRegion, inputString, providerResource } from "../../components/workload/inputs";
-import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext } from "../../components/workload/define-emitter";
-import { groupName, regionName, regionPartName } from "../../components/workload/names";
-import { privateRanges } from "../../components/workload/network";
-import { awsTagProblems } from "../../components/workload/tags";
+import type { EmittedGroup, WorkloadEmitter } from "../../kit/workload/emitter";
+import { base64, byRegion, inputString, providerResource } from "../../kit/workload/inputs";
+import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext } from "../../kit/workload/define-emitter";
+import { groupName, regionName, regionPartName } from "../../kit/workload/names";
+import { privateRanges } from "../../kit/workload/network";
+import { awsTagProblems } from "./tags";
 
 export interface AwsNetworkArgs {
   vpcId: pulumi.Input<string>;

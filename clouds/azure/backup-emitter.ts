@@ -23,7 +23,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import { asHourlyRecurrence } from "../../core/backup/schedule";
 import { InternalError } from "../../core/util/errors";
-import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, SourceAccess } from "../../components/backup/emitter";
+import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, SourceAccess } from "../../kit/backup/emitter";
 import type * as inputs from "@pulumi/azure-native/types/input";
 
 const CONTAINER = "backup";

@@ -14,7 +14,7 @@ import { LiveSourceError, classifyCommon } from "../../core/prices/errors";
 import { getJson } from "../../core/prices/http";
 import { fetchPages, mapLimit } from "../../core/prices/retry";
 import type { LivePriceRequest, LivePriceResult, LivePriceSource } from "../../core/prices/source";
-import { Tally, roundPrice } from "../snapshot-helpers";
+import { Tally, roundPrice } from "../../core/clouds/snapshot-helpers";
 
 const PUBLIC_ENDPOINT = "https://prices.azure.com";
 const API_VERSION = "2023-01-01-preview";

@@ -8,7 +8,7 @@
  * is far from their family's are flagged; see `judgeOutliers` for which of them are dropped.
  */
 import { cmp, compareOffers, type InstanceOffer } from "../../core/catalog/offer";
-import type { SnapshotBuild, SnapshotCitation } from "../types";
+import type { SnapshotBuild, SnapshotCitation } from "../../core/clouds/adapter";
 import {
   Tally,
   applyConsensusSpecs,
@@ -22,7 +22,7 @@ import {
   sortRows,
   spotNote,
   type CsvRow,
-} from "../snapshot-helpers";
+} from "../../core/clouds/snapshot-helpers";
 
 const FILE = "azure/vm-ondemand-2026-06.csv";
 const DATE = "2026-06-18";

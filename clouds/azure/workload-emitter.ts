@@ -15,14 +15,14 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { Provider } from "@pulumi/azure-native/provider";
 import { z } from "zod";
-import type { EmittedGroup, WorkloadEmitter } from "../../components/workload/emitter";
-import type { WorkloadGroup } from "../../components/workload/groups";
-import { base64, byRegion, inputString, providerResource } from "../../components/workload/inputs";
-import { defineWorkloadEmitter, providerPackage, type RegionContext } from "../../components/workload/define-emitter";
-import { groupName, slug } from "../../components/workload/names";
-import { privateRanges } from "../../components/workload/network";
-import { cpuThresholds } from "../../components/workload/scaling";
-import { azureTagProblems } from "../../components/workload/tags";
+import type { EmittedGroup, WorkloadEmitter } from "../../kit/workload/emitter";
+import type { WorkloadGroup } from "../../kit/workload/groups";
+import { base64, byRegion, inputString, providerResource } from "../../kit/workload/inputs";
+import { defineWorkloadEmitter, providerPackage, type RegionContext } from "../../kit/workload/define-emitter";
+import { groupName, slug } from "../../kit/workload/names";
+import { privateRanges } from "../../kit/workload/network";
+import { cpuThresholds } from "../../kit/workload/scaling";
+import { azureTagProblems } from "./tags";
 
 export interface AzureWorkloadArgs {
   /** Explicit providers, one per region the workload may be placed in. */

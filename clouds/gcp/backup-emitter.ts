@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { anchorDate, asDuration } from "../../core/backup/schedule";
 import { InternalError } from "../../core/util/errors";
-import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, SourceAccess } from "../../components/backup/emitter";
+import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, SourceAccess } from "../../kit/backup/emitter";
 import { gcpStorage } from "./storage-list-prices";
 
 const SECONDS_PER_DAY = 86_400;

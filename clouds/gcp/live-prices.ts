@@ -23,7 +23,7 @@ import type { InstanceOffer } from "../../core/catalog/offer";
 import { LiveSourceError, classifyCommon, errorText, kindOfStatus } from "../../core/prices/errors";
 import { abortable, fetchPages } from "../../core/prices/retry";
 import type { Connection, LivePriceRequest, LivePriceResult, LivePriceSource, TypeSpec } from "../../core/prices/source";
-import { Tally, roundPrice } from "../snapshot-helpers";
+import { Tally, roundPrice } from "../../core/clouds/snapshot-helpers";
 
 /** The Compute Engine service in the Cloud Billing Catalog. */
 const COMPUTE_SERVICE = "services/6F81-5844-456A";

@@ -4,7 +4,7 @@
  * and spot prices are observed list prices of the same date.
  */
 import type { Arch, InstanceOffer } from "../../core/catalog/offer";
-import type { SnapshotBuild, SnapshotCitation } from "../types";
+import type { SnapshotBuild, SnapshotCitation } from "../../core/clouds/adapter";
 import { gcpGpuModel } from "./gpu-types";
 import {
   Tally,
@@ -17,7 +17,7 @@ import {
   sortRows,
   spotNote,
   type CsvRow,
-} from "../snapshot-helpers";
+} from "../../core/clouds/snapshot-helpers";
 
 const FILE = "gcp/vms-2026-07.csv";
 const DATE = "2026-07-30";

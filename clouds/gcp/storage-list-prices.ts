@@ -10,7 +10,7 @@
  */
 import type { EgressTiers, StorageFacts, StoragePriceBuild, Tier } from "../../core/backup/types";
 import { checkListPrices } from "../../core/backup/price-sources";
-import { parsePositive, readCsv, Tally } from "../snapshot-helpers";
+import { parsePositive, readCsv, Tally } from "../../core/clouds/snapshot-helpers";
 import { gcpRegions } from "./geography";
 
 export const GCS_FACTS_AS_OF = "2026-07-01";

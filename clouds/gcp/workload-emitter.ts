@@ -14,13 +14,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import { Provider } from "@pulumi/gcp/provider";
 import { z } from "zod";
-import type { EmittedGroup, Port, WorkloadEmitter } from "../../components/workload/emitter";
-import type { WorkloadGroup } from "../../components/workload/groups";
-import { byRegion, inputString, providerResource } from "../../components/workload/inputs";
-import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext } from "../../components/workload/define-emitter";
-import { groupName, slug } from "../../components/workload/names";
-import { privateRanges } from "../../components/workload/network";
-import { gcpLabelProblems, gcpLabels } from "../../components/workload/tags";
+import type { EmittedGroup, Port, WorkloadEmitter } from "../../kit/workload/emitter";
+import type { WorkloadGroup } from "../../kit/workload/groups";
+import { byRegion, inputString, providerResource } from "../../kit/workload/inputs";
+import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext } from "../../kit/workload/define-emitter";
+import { groupName, slug } from "../../kit/workload/names";
+import { privateRanges } from "../../kit/workload/network";
+import { gcpLabelProblems, gcpLabels } from "./tags";
 
 export interface GcpNetworkArgs {
   network: pulumi.Input<string>;

@@ -14,9 +14,9 @@ import { UserError } from "../../core/util/errors";
 import type { SpecProblem } from "../../core/spec/issues";
 import { specError } from "../../core/spec/load";
 import type { BackupDestinationOutput, CostItemOutput, CrossCloudBackupArgs } from "./args";
-import type { BackupContext, DestinationResult } from "./emitter";
-import { loadBackupEmitter } from "./emitters";
-import { backupTags } from "./tags";
+import type { BackupContext, DestinationResult } from "../../kit/backup/emitter";
+import { CLOUDS } from "../../clouds/registry";
+import { backupTags } from "../../kit/backup/tags";
 
 export const BACKUP_TOKEN = "multicloud:index:CrossCloudBackup";
 
@@ -80,7 +80,7 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
       schedule: plan.schedule,
       stages: lifecycleStages(spec.archiveAfterDays),
     };
-    const [destination, source] = await Promise.all([loadBackupEmitter(plan.destination.provider), loadBackupEmitter(plan.source.provider)]);
+    const [destination, source] = await Promise.all([CLOUDS.get(plan.destination.provider).loadBackupEmitter(), CLOUDS.get(plan.source.provider).loadBackupEmitter()]);
     const request = destination.accessRequest(ctx, plan.source.provider);
     const access = source.grantRead(ctx, request);
     const result = destination.emitDestination(ctx, access);
@@ -110,7 +110,7 @@ function prepare(name: string, args: CrossCloudBackupArgs): pulumi.Inputs {
   try {
     const unknowns = nonPlainValues(args, []);
     if (unknowns.length > 0) throw specError(unknowns, undefined, "backup args");
-    const { spec, plan } = planBackupArgs(name, args);
+    const { spec, plan } = planBackupArgs(name, args, CLOUDS);
     const inputs = { ...spec } as pulumi.Inputs;
     prepared.set(inputs, { spec, plan });
     return inputs;

@@ -6,7 +6,7 @@
  */
 import type { SpecProblem } from "../../core/spec/issues";
 import { didYouMean } from "../../core/util/errors";
-import type { PreparedCloud } from "./emitter";
+import type { PreparedCloud } from "../../kit/workload/emitter";
 
 /** Region keys of providers and networks that the spec does not allow (typos, mostly). */
 export function regionKeyProblems(cloud: string, prepared: PreparedCloud, allowed: readonly string[] | undefined): SpecProblem[] {

@@ -17,10 +17,10 @@ import { planLive } from "../../core/prices/plan-live";
 import type { Plan, PlanAllocation } from "../../core/plan/plan";
 import { choosePinnedPlan, readPlacementRecord } from "../../core/placement/record";
 import { UserError } from "../../core/util/errors";
+import type { CloudRegistry } from "../../kit/cloud";
 import type { PlacementSource } from "./args";
-import type { CommonSettings, PreparedCloud, WorkloadEmitter } from "./emitter";
-import { WORKLOAD_EMITTERS } from "./emitters";
-import { groupPlan, type RegionGroups } from "./groups";
+import type { CommonSettings, PreparedCloud, WorkloadEmitter } from "../../kit/workload/emitter";
+import { groupPlan, type RegionGroups } from "../../kit/workload/groups";
 import { parseArgs } from "./settings";
 import { networkProblems, providerCoverageProblems, regionKeyProblems } from "./checks";
 
@@ -44,6 +44,8 @@ export interface ResolvedWorkload {
 }
 
 export interface ResolveContext {
+  /** The clouds to plan across and emit to (clouds/registry.ts). */
+  clouds: CloudRegistry;
   /** Raw `multicloud:placements` stack config (undefined when unset). */
   placements: unknown;
   /** Stack config file named in messages, e.g. Pulumi.dev.yaml. */
@@ -55,13 +57,16 @@ export interface ResolveContext {
 }
 
 export async function resolveWorkload(args: unknown, resourceName: string, context: ResolveContext): Promise<ResolvedWorkload> {
-  const emitters = WORKLOAD_EMITTERS;
-  const parsed = parseArgs(args, resourceName, emitters.map((e) => e.cloud));
+  const { clouds: registry } = context;
+  const parsed = parseArgs(args, resourceName, registry.names);
   const problems: string[] = parsed.problems.map(line);
 
   // Specs are checked against the snapshot (plus the catalog file), as the CLI checks them.
-  const catalog = await collect(problems, async () => resolveCatalog({ catalogFile: parsed.catalogFile }), "catalog: ");
-  const spec = catalog && (await collect(problems, async () => validateSpec(parsed.specInput, catalog)));
+  const catalog = await collect(problems, async () => resolveCatalog(registry, { catalogFile: parsed.catalogFile }), "catalog: ");
+  const spec = catalog && (await collect(problems, async () => validateSpec(parsed.specInput, catalog, registry)));
+  // Emitters load Pulumi SDKs: only those of clouds the spec uses or the args configure.
+  const needed = registry.adapters.filter((c) => parsed.sections[c.name] !== undefined || spec?.providers[c.name] !== undefined);
+  const emitters = await Promise.all(needed.map((c) => c.loadWorkloadEmitter()));
   const prepared = new Map<WorkloadEmitter, PreparedCloud>();
   if (spec && parsed.common) {
     for (const emitter of emitters) {
@@ -80,11 +85,11 @@ export async function resolveWorkload(args: unknown, resourceName: string, conte
   const common = parsed.common!;
   const valid = spec!;
 
-  const choice = choosePinnedPlan(readPlacementRecord(context.placements), valid, context.stackConfig);
+  const choice = choosePinnedPlan(readPlacementRecord(context.placements, registry), valid, registry, context.stackConfig);
   const computed =
     choice.kind === "pinned"
       ? undefined
-      : await planLive(valid, { catalogFile: parsed.catalogFile, live: context.live ?? false, offline: context.offline ?? false });
+      : await planLive(valid, { clouds: registry, catalogFile: parsed.catalogFile, live: context.live ?? false, offline: context.offline ?? false });
   const plan = computed?.plan ?? (choice as { plan: Plan }).plan;
 
   const groups = groupPlan(plan, {

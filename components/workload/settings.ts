@@ -7,9 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues, type SpecProblem } from "../../core/spec/issues";
-import type { CommonSettings } from "./emitter";
-import { inputString } from "./inputs";
-import { reservedTagProblems } from "./tags";
+import type { CommonSettings } from "../../kit/workload/emitter";
+import { inputString } from "../../kit/workload/inputs";
+import { reservedTagProblems } from "../../kit/workload/tags";
 
 export const SPEC_KEYS = ["name", "demand", "instance", "providers", "constraints", "scaling"] as const;
 

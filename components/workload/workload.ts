@@ -17,12 +17,13 @@ import { planHash, type Plan } from "../../core/plan/plan";
 import { UserError } from "../../core/util/errors";
 import type { WorkloadSpec } from "../../core/spec/schema";
 import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadGroupOutput } from "./args";
-import type { EmittedGroup, RegionEmitInput } from "./emitter";
-import { regionName } from "./names";
-import { privateRanges } from "./network";
+import type { EmittedGroup, RegionEmitInput } from "../../kit/workload/emitter";
+import { regionName } from "../../kit/workload/names";
+import { privateRanges } from "../../kit/workload/network";
 import { createdNetworkNotice, placementNotices } from "./notices";
 import { resolveWorkload, type ResolvedWorkload } from "./resolve";
-import { workloadTags } from "./tags";
+import { CLOUDS } from "../../clouds/registry";
+import { workloadTags } from "../../kit/workload/tags";
 
 export const WORKLOAD_TOKEN = "multicloud:index:MultiCloudWorkload";
 
@@ -76,6 +77,7 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     let resolved: ResolvedWorkload;
     try {
       resolved = await resolveWorkload(args, name!, {
+        clouds: CLOUDS,
         placements: readPlacementsConfig(),
         stackConfig,
         live: process.env.MULTICLOUD_LIVE === "1",

@@ -10,7 +10,7 @@
  */
 import { UserError } from "../util/errors";
 import { cmp } from "../catalog/offer";
-import { BACKUP_CLOUDS, backupCloud, placeOf } from "./clouds";
+import type { CloudSet } from "../clouds/cloud-set";
 import { estimateCost, type CostEstimate, type Place } from "./cost";
 import type { StoragePrices } from "./prices";
 import { fieldValue, isSet, type BackupSpec } from "./spec";
@@ -36,8 +36,8 @@ export function compareEstimates(a: CostEstimate, b: CostEstimate): number {
 }
 
 /** Why `provider` cannot be this spec's destination (its transfer service cannot read the source, or a field it cannot honour), or undefined. */
-export function routeBlocker(spec: BackupSpec, provider: string): string | undefined {
-  const facts = backupCloud(provider).storage;
+export function routeBlocker(spec: BackupSpec, provider: string, clouds: CloudSet): string | undefined {
+  const facts = clouds.get(provider).storage;
   const route = facts.routes[spec.source.provider];
   if (!route) return `${facts.transferService} cannot read from ${spec.source.provider}`;
   const missing = route.requires.filter((r) => fieldValue(spec, r.field) === undefined).map((r) => `needs ${r.field}: ${r.why}`);
@@ -48,7 +48,7 @@ export function routeBlocker(spec: BackupSpec, provider: string): string | undef
   return reasons.length === 0 ? undefined : reasons.join("; ");
 }
 
-function candidatePlaces(spec: BackupSpec): Place[] {
+function candidatePlaces(spec: BackupSpec, clouds: CloudSet): Place[] {
   if (spec.destination) return [spec.destination];
   if (spec.candidates?.regions) {
     return spec.candidates.regions.map((key) => {
@@ -56,22 +56,22 @@ function candidatePlaces(spec: BackupSpec): Place[] {
       return { provider, region };
     });
   }
-  const geography = placeOf(spec.source.provider, spec.source.region)?.[0];
-  const providers = spec.candidates?.providers ?? BACKUP_CLOUDS.map((c) => c.name).filter((n) => n !== spec.source.provider);
+  const geography = clouds.placeOf(spec.source.provider, spec.source.region)?.[0];
+  const providers = spec.candidates?.providers ?? clouds.names.filter((n) => n !== spec.source.provider);
   return providers.flatMap((provider) =>
-    Object.entries(backupCloud(provider).regions)
+    Object.entries(clouds.get(provider).regions)
       .filter(([, [g]]) => g === geography)
       .map(([region]) => ({ provider, region })),
   );
 }
 
-export function rankDestinations(spec: BackupSpec, prices: StoragePrices): Ranking {
+export function rankDestinations(spec: BackupSpec, prices: StoragePrices, clouds: CloudSet): Ranking {
   const excluded: Exclusion[] = [];
   const blocked = new Map<string, string | undefined>();
   const estimates: CostEstimate[] = [];
-  for (const place of candidatePlaces(spec)) {
+  for (const place of candidatePlaces(spec, clouds)) {
     if (!blocked.has(place.provider)) {
-      const reason = routeBlocker(spec, place.provider);
+      const reason = routeBlocker(spec, place.provider, clouds);
       blocked.set(place.provider, reason);
       if (reason) excluded.push({ provider: place.provider, reason });
     }
@@ -80,14 +80,14 @@ export function rankDestinations(spec: BackupSpec, prices: StoragePrices): Ranki
       excluded.push({ ...place, reason: "no storage price in the snapshot" });
       continue;
     }
-    estimates.push(estimateCost(spec, place, prices));
+    estimates.push(estimateCost(spec, place, prices, clouds));
   }
-  if (estimates.length === 0) throw noCandidate(spec, excluded);
+  if (estimates.length === 0) throw noCandidate(spec, excluded, clouds);
   return { ranked: estimates.sort(compareEstimates), excluded };
 }
 
-function noCandidate(spec: BackupSpec, excluded: readonly Exclusion[]): UserError {
-  const where = spec.destination ? "destination" : spec.candidates ? "candidates" : `the ${placeOf(spec.source.provider, spec.source.region)?.[0] ?? "source's"} geography`;
+function noCandidate(spec: BackupSpec, excluded: readonly Exclusion[], clouds: CloudSet): UserError {
+  const where = spec.destination ? "destination" : spec.candidates ? "candidates" : `the ${clouds.placeOf(spec.source.provider, spec.source.region)?.[0] ?? "source's"} geography`;
   const reasons = excluded.map((e) => `${e.provider}${e.region ? `/${e.region}` : ""}: ${e.reason}`);
   const fix = spec.destination ? "set what it needs, or pin another destination" : "list candidates.regions (provider/region) with storage prices, or pin destination";
   const lines = [`no destination for ${spec.source.provider}/${spec.source.region} in ${where}`, ...reasons.map((r) => `  ${r}`), `fix: ${fix}`];

@@ -17,7 +17,7 @@ import { InternalError } from "../util/errors";
 import { gibByStage, lifecycleStages, reachesStage } from "./lifecycle";
 import type { ProviderStoragePrices, StoragePrices } from "./prices";
 import { runsPerMonth, transferSchedule } from "./schedule";
-import { placeOf, backupCloud } from "./clouds";
+import type { CloudSet } from "../clouds/cloud-set";
 import type { BackupSpec } from "./spec";
 import type { EgressTiers } from "./types";
 
@@ -67,10 +67,10 @@ export function tieredCost(gib: number, tiers: EgressTiers): number {
 }
 
 /** The source region's egress tiers toward the destination's country (or worldwide). */
-export function egressTiers(prices: StoragePrices, source: Place, destination: Place): EgressTiers {
+export function egressTiers(prices: StoragePrices, source: Place, destination: Place, clouds: CloudSet): EgressTiers {
   const table = providerPrices(prices, source.provider).egress[source.region];
   if (!table) throw new InternalError(`no egress prices for ${source.provider}/${source.region}`);
-  const country = placeOf(destination.provider, destination.region)?.[1];
+  const country = clouds.placeOf(destination.provider, destination.region)?.[1];
   const tiers = (country !== undefined ? table[country] : undefined) ?? table.worldwide;
   if (!tiers) throw new InternalError(`no worldwide egress tiers for ${source.provider}/${source.region}`);
   return tiers;
@@ -78,14 +78,14 @@ export function egressTiers(prices: StoragePrices, source: Place, destination: P
 
 const fmt = (n: number): string => Number(n.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
 
-export function estimateCost(spec: BackupSpec, destination: Place, prices: StoragePrices): CostEstimate {
+export function estimateCost(spec: BackupSpec, destination: Place, prices: StoragePrices, clouds: CloudSet): CostEstimate {
   const source: Place = { provider: spec.source.provider, region: spec.source.region };
   const dst = providerPrices(prices, destination.provider);
   const src = providerPrices(prices, source.provider);
   const storagePrices = dst.storage[destination.region];
   const fee = dst.transfer[source.provider];
   if (!storagePrices || !fee) throw new InternalError(`no storage or transfer prices for ${destination.provider}/${destination.region} from ${source.provider}`);
-  const classes = backupCloud(destination.provider).storage.classes;
+  const classes = clouds.get(destination.provider).storage.classes;
   const items: CostItem[] = [];
   const add = (category: CostCategory, item: string, detail: string, usd: number) => items.push({ category, item, detail, usd });
 
@@ -96,7 +96,7 @@ export function estimateCost(spec: BackupSpec, destination: Place, prices: Stora
   });
 
   const monthlyGiB = spec.dailyChangeGiB * DAYS_PER_MONTH;
-  const tiers = egressTiers(prices, source, destination);
+  const tiers = egressTiers(prices, source, destination, clouds);
   add("egress", `internet egress from ${source.provider}/${source.region}`, `${fmt(monthlyGiB)} GiB/month through tiers from $${tiers[0]?.[1]}/GiB`, tieredCost(monthlyGiB, tiers));
 
   const objectsChanged = (monthlyGiB * 1024) / spec.averageObjectMiB;
@@ -117,7 +117,7 @@ export function estimateCost(spec: BackupSpec, destination: Place, prices: Stora
     const price = dst.operations[stage.tier].writePer10kUsd;
     add("operations", `transitions to ${classes[stage.tier]}`, `${fmt(objectsChanged)} objects x $${price}/10k`, per10k(objectsChanged, price));
   }
-  const service = backupCloud(destination.provider).storage.transferService;
+  const service = clouds.get(destination.provider).storage.transferService;
   add("operations", `${service} fees`, `${fmt(monthlyGiB)} GiB x $${fee.perGiBUsd} + ${fmt(runs)} runs x $${fee.perRunUsd}`, monthlyGiB * fee.perGiBUsd + runs * fee.perRunUsd);
 
   const sum = (c: CostCategory) => items.filter((i) => i.category === c).reduce((s, i) => s + i.usd, 0);

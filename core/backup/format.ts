@@ -3,7 +3,8 @@
  * itself. Pure, so golden tests pin the output.
  */
 import Table from "cli-table3";
-import { usd, type OutputFormat } from "../plan/format";
+import type { OutputFormat } from "../plan/format";
+import { usd } from "../util/units";
 import type { BackupPlan, CostSummary } from "./plan";
 
 export function renderBackupPlan(plan: BackupPlan, format: OutputFormat): string {

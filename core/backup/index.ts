@@ -7,11 +7,12 @@
  */
 import { readYamlFile } from "../spec/load";
 import { loadStoragePrices, type StoragePrices } from "./prices";
-import { backupFileSchema, validateBackupSpec, type BackupSpec } from "./spec";
+import { validateBackupFile, validateBackupSpec, type BackupSpec } from "./spec";
+import type { CloudSet } from "../clouds/cloud-set";
 import { planBackup, type BackupPlan } from "./plan";
 
 export * from "./types";
-export { backupSpecSchema, backupFileSchema, validateBackupSpec, type BackupSpec, type BackupSpecInput } from "./spec";
+export { backupSpecSchema, backupFileSchema, validateBackupSpec, validateBackupFile, type BackupSpec, type BackupSpecInput, type BackupSource } from "./spec";
 export { planBackup, backupSpecHash, usd4, type BackupPlan, type CostSummary } from "./plan";
 export { estimateCost, tieredCost, type CostEstimate, type CostItem, type Place } from "./cost";
 export { rankDestinations, compareEstimates, type Exclusion } from "./choose";
@@ -20,7 +21,6 @@ export { lifecycleStages, gibByStage, type LifecycleStage } from "./lifecycle";
 export { transferSchedule, runsPerMonth, asDuration, asRateExpression, asHourlyRecurrence, anchorDate, type TransferSchedule } from "./schedule";
 export { physicalNames, type PhysicalNames } from "./naming";
 export { renderBackupPlan } from "./format";
-export { BACKUP_CLOUDS, BACKUP_CLOUD_NAMES, backupCloud, placeOf } from "./clouds";
 
 export interface BackupPlanOptions {
   prices?: StoragePrices;
@@ -28,16 +28,16 @@ export interface BackupPlanOptions {
 }
 
 /** Validates raw args (component args, parsed YAML) and plans them. Throws a UserError on bad input. */
-export function planBackupArgs(name: string, input: unknown, options: BackupPlanOptions = {}): { spec: BackupSpec; plan: BackupPlan } {
+export function planBackupArgs(name: string, input: unknown, clouds: CloudSet, options: BackupPlanOptions = {}): { spec: BackupSpec; plan: BackupPlan } {
   const prices = options.prices ?? loadStoragePrices();
-  const spec = validateBackupSpec(input, { prices, now: options.now ?? new Date() });
-  return { spec, plan: planBackup(name, spec, prices) };
+  const spec = validateBackupSpec(input, { clouds, prices, now: options.now ?? new Date() });
+  return { spec, plan: planBackup(name, spec, prices, clouds) };
 }
 
 /** Reads and plans a backup spec file (YAML or JSON, with a `name`); messages carry file:line. */
-export function planBackupFile(file: string, options: BackupPlanOptions = {}): { spec: BackupSpec; plan: BackupPlan } {
+export function planBackupFile(file: string, clouds: CloudSet, options: BackupPlanOptions = {}): { spec: BackupSpec; plan: BackupPlan } {
   const prices = options.prices ?? loadStoragePrices();
   const { data, locate } = readYamlFile(file, "backup spec");
-  const { name, ...spec } = validateBackupSpec(data, { prices, now: options.now ?? new Date(), locate }, backupFileSchema);
-  return { spec, plan: planBackup(name, spec, prices) };
+  const { name, ...spec } = validateBackupFile(data, { clouds, prices, now: options.now ?? new Date(), locate });
+  return { spec, plan: planBackup(name, spec, prices, clouds) };
 }

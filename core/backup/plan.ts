@@ -5,7 +5,7 @@
  */
 import { contentHash } from "../util/hash";
 import { rankDestinations, type Exclusion } from "./choose";
-import { backupCloud } from "./clouds";
+import type { CloudSet } from "../clouds/cloud-set";
 import type { CostEstimate, CostItem } from "./cost";
 import { lifecycleStages } from "./lifecycle";
 import type { StoragePrices } from "./prices";
@@ -61,10 +61,10 @@ function summary(e: CostEstimate): CostSummary {
 }
 
 /** Chooses the destination of a validated spec and records the decision. */
-export function planBackup(name: string, spec: BackupSpec, prices: StoragePrices): BackupPlan {
-  const { ranked, excluded } = rankDestinations(spec, prices);
+export function planBackup(name: string, spec: BackupSpec, prices: StoragePrices, clouds: CloudSet): BackupPlan {
+  const { ranked, excluded } = rankDestinations(spec, prices, clouds);
   const best = ranked[0]!;
-  const dest = backupCloud(best.provider).storage;
+  const dest = clouds.get(best.provider).storage;
   const providers = [...new Set([spec.source.provider, best.provider])].sort();
   const notes = [`the newest copy is at most ${spec.rpoHours} h plus one transfer's duration old`];
   for (const { when, note } of dest.notes) if (when === undefined || isSet(fieldValue(spec, when))) notes.push(note);

@@ -6,7 +6,7 @@
  * Invariants: every tier list starts at 0 GiB and ascends; regions not in the cloud's region
  * table are dropped and counted in a note, never silently kept.
  */
-import { readCsv, parsePositive, Tally } from "../../clouds/snapshot-helpers";
+import { readCsv, parsePositive, Tally } from "../clouds/snapshot-helpers";
 import type { EgressTiers, RegionTable, Tier } from "./types";
 import { TIERS } from "./types";
 

@@ -8,7 +8,7 @@
  * next occurrence" and none backfills missed runs (STS starts the day after creation, DataSync
  * and Data Factory schedule triggers run from the next slot).
  */
-import { HOURS_PER_MONTH } from "../optimizer/model";
+import { HOURS_PER_MONTH } from "../util/units";
 
 export const SCHEDULE_ANCHOR = "2024-01-01T00:00:00Z";
 

@@ -12,79 +12,112 @@ import { z } from "zod";
 import { describeIssues, type IssuePath, type SpecProblem } from "../spec/issues";
 import { specError, type Locator } from "../spec/load";
 import { UserError, didYouMean } from "../util/errors";
-import { BACKUP_CLOUD_NAMES, backupCloud } from "./clouds";
+import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
 import type { StoragePrices } from "./prices";
 
-const provider = z.enum(BACKUP_CLOUD_NAMES as [string, ...string[]]);
 const region = z.string().min(1);
 const label = /^[a-z][a-z0-9_-]{0,62}$/;
 
-const sourceSchema = z.strictObject({
-  provider,
-  region,
-  bucket: z.string().min(1).optional(),
-  storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/, "expected a storage account name: 3-24 lower-case letters and digits").optional(),
-  container: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, "expected a container name: 3-63 lower-case letters, digits and '-'").optional(),
-  resourceGroupName: z.string().min(1).optional(),
-  prefix: z.string().regex(/^(?:[^/].*\/)?$/, 'expected a folder path that ends with "/" and does not start with "/", e.g. "exports/"').optional(),
-  sasExpiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").optional(),
-});
+/**
+ * `source`: provider, region and prefix are every cloud's; the other fields are the union of the
+ * clouds' own pieces (`backupSourceFields`: `bucket`, or `storageAccount` and `container` ...). A
+ * field of another cloud's piece is refused by checkBackupSpec, naming the provider.
+ */
+function sourceSchema(clouds: CloudSet, provider: z.ZodType<string>) {
+  const fields: z.ZodRawShape = {};
+  for (const c of clouds.adapters) Object.assign(fields, c.backupSourceFields);
+  return z.strictObject({
+    provider,
+    region,
+    ...fields,
+    prefix: z.string().regex(/^(?:[^/].*\/)?$/, 'expected a folder path that ends with "/" and does not start with "/", e.g. "exports/"').optional(),
+  });
+}
 
-export const backupSpecSchema = z.strictObject({
-  source: sourceSchema,
-  sizeGiB: z.number().min(0),
-  dailyChangeGiB: z.number().min(0),
-  averageObjectMiB: z.number().positive().default(4),
-  destination: z.strictObject({ provider, region }).optional(),
-  candidates: z
-    .strictObject({
-      providers: z.array(provider).min(1).optional(),
-      regions: z.array(z.string().regex(/^[a-z]+\/[a-z0-9-]+$/, "expected provider/region, e.g. gcp/us-central1")).min(1).optional(),
-    })
-    .optional(),
-  rpoHours: z.number().int().min(1).max(168).default(24),
-  retentionDays: z.number().int().min(1).max(36500).default(30),
-  immutable: z.boolean().default(false),
-  lockRetention: z.boolean().default(false),
-  archiveAfterDays: z.number().int().min(1).max(36500).optional(),
-  encryption: z.strictObject({ kmsKeyId: z.string().min(1).optional() }).optional(),
-  notification: z.strictObject({ email: z.email("expected an e-mail address") }).optional(),
-  dataSyncAgentArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:datasync:[a-z0-9-]+:\d{12}:agent\/agent-[0-9a-z]+$/, "expected a DataSync agent ARN (arn:aws:datasync:REGION:ACCOUNT:agent/agent-ID)")
-    .optional(),
-  tags: z
-    .record(
-      z.string().regex(label, "expected a tag key of lower-case letters, digits, '_' and '-', starting with a letter (GCP label rules, the strictest of the three clouds)"),
-      z.string().regex(/^[a-z0-9_-]{0,63}$/, "expected a tag value of at most 63 lower-case letters, digits, '_' and '-'"),
-    )
-    .default({}),
-});
+function buildBackupSpecSchema(clouds: CloudSet) {
+  const provider = z.enum(clouds.names as [string, ...string[]]);
+  return z.strictObject({
+    source: sourceSchema(clouds, provider),
+    sizeGiB: z.number().min(0),
+    dailyChangeGiB: z.number().min(0),
+    averageObjectMiB: z.number().positive().default(4),
+    destination: z.strictObject({ provider, region }).optional(),
+    candidates: z
+      .strictObject({
+        providers: z.array(provider).min(1).optional(),
+        regions: z.array(z.string().regex(/^[a-z]+\/[a-z0-9-]+$/, "expected provider/region, e.g. gcp/us-central1")).min(1).optional(),
+      })
+      .optional(),
+    rpoHours: z.number().int().min(1).max(168).default(24),
+    retentionDays: z.number().int().min(1).max(36500).default(30),
+    immutable: z.boolean().default(false),
+    lockRetention: z.boolean().default(false),
+    archiveAfterDays: z.number().int().min(1).max(36500).optional(),
+    encryption: z.strictObject({ kmsKeyId: z.string().min(1).optional() }).optional(),
+    notification: z.strictObject({ email: z.email("expected an e-mail address") }).optional(),
+    dataSyncAgentArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:datasync:[a-z0-9-]+:\d{12}:agent\/agent-[0-9a-z]+$/, "expected a DataSync agent ARN (arn:aws:datasync:REGION:ACCOUNT:agent/agent-ID)")
+      .optional(),
+    tags: z
+      .record(
+        z.string().regex(label, "expected a tag key of lower-case letters, digits, '_' and '-', starting with a letter (GCP label rules, the strictest of the three clouds)"),
+        z.string().regex(/^[a-z0-9_-]{0,63}$/, "expected a tag value of at most 63 lower-case letters, digits, '_' and '-'"),
+      )
+      .default({}),
+  });
+}
 
-/** The spec file of `multicloud backup plan`: the args plus the backup's name. */
-export const backupFileSchema = backupSpecSchema.extend({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "expected a lower-case name of letters, digits and '-', starting with a letter, at most 40 characters (it names cloud resources)"),
-});
+/** The `CrossCloudBackup` args for a set of clouds. Built once per set. */
+export const backupSpecSchema = perCloudSet(buildBackupSpecSchema);
 
-export type BackupSpecInput = z.input<typeof backupSpecSchema>;
-export type BackupSpec = z.output<typeof backupSpecSchema>;
+/** The spec file of `multicloud backup plan`: the args plus the backup's name. Built once per set. */
+export const backupFileSchema = perCloudSet((clouds) =>
+  backupSpecSchema(clouds).extend({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "expected a lower-case name of letters, digits and '-', starting with a letter, at most 40 characters (it names cloud resources)"),
+  }),
+);
+
+type SpecSchema = ReturnType<typeof buildBackupSpecSchema>;
+
+/** A backup source: provider, region and prefix, plus the fields of its provider's piece. */
+export interface BackupSource {
+  provider: string;
+  region: string;
+  prefix?: string;
+  bucket?: string;
+  storageAccount?: string;
+  container?: string;
+  resourceGroupName?: string;
+  sasExpiresOn?: string;
+}
+
+export type BackupSpecInput = Omit<z.input<SpecSchema>, "source"> & { source: BackupSource };
+export type BackupSpec = Omit<z.output<SpecSchema>, "source"> & { source: BackupSource };
 
 export interface ValidateOptions {
+  clouds: CloudSet;
   prices: StoragePrices;
   /** Today, for expiry dates (injected so tests are deterministic). */
   now: Date;
   locate?: Locator;
 }
 
-/** Validates raw args (or a parsed spec file, with `schema` = backupFileSchema); throws a UserError naming every problem. */
-export function validateBackupSpec<S extends typeof backupSpecSchema | typeof backupFileSchema>(input: unknown, options: ValidateOptions, schema?: S): z.output<S> {
-  const used = (schema ?? backupSpecSchema) as S;
-  const parsed = used.safeParse(input);
-  const problems: SpecProblem[] = parsed.success
-    ? checkBackupSpec(parsed.data as BackupSpec, options)
-    : describeIssues(used, input, parsed.error.issues);
+/** Validates raw args; throws a UserError naming every problem. */
+export function validateBackupSpec(input: unknown, options: ValidateOptions): BackupSpec {
+  return validateWith(backupSpecSchema(options.clouds), input, options) as BackupSpec;
+}
+
+/** Validates a parsed spec file (the args plus `name`); throws a UserError naming every problem. */
+export function validateBackupFile(input: unknown, options: ValidateOptions): BackupSpec & { name: string } {
+  return validateWith(backupFileSchema(options.clouds), input, options) as BackupSpec & { name: string };
+}
+
+function validateWith(schema: z.ZodType, input: unknown, options: ValidateOptions): unknown {
+  const parsed = schema.safeParse(input);
+  const problems: SpecProblem[] = parsed.success ? checkBackupSpec(parsed.data as BackupSpec, options) : describeIssues(schema, input, parsed.error.issues);
   if (problems.length > 0 || !parsed.success) throw backupSpecError(problems, options.locate);
-  return parsed.data as z.output<S>;
+  return parsed.data;
 }
 
 /** The workload spec's error, worded for a backup: every problem with its field path (and file:line). */
@@ -105,14 +138,24 @@ export function fieldValue(spec: BackupSpec, field: string): unknown {
 export const isSet = (value: unknown): boolean => value !== undefined && value !== false;
 
 /** Rules across fields and against the region tables and price snapshot. Returns problems; never throws. */
-export function checkBackupSpec(spec: BackupSpec, { prices, now }: ValidateOptions): SpecProblem[] {
+export function checkBackupSpec(spec: BackupSpec, { clouds, prices, now }: ValidateOptions): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  const src = backupCloud(spec.source.provider);
-  const others = BACKUP_CLOUD_NAMES.filter((n) => n !== src.name);
+  const src = clouds.get(spec.source.provider);
+  const others = clouds.names.filter((n) => n !== src.name);
+
+  const own = new Set(["provider", "region", "prefix", ...Object.keys(src.backupSourceFields)]);
+  for (const field of Object.keys(spec.source).sort()) {
+    if (!own.has(field)) problems.push({ path: ["source", field], message: `is not a field of a ${src.name} source (${[...own].join(", ")})` });
+  }
 
   for (const need of src.storage.sourceRequires) {
     if (fieldValue(spec, need.field) === undefined) problems.push({ path: pathOf(need.field), message: `is required when source.provider is ${src.name}: ${need.why}` });
   }
+  const checkRegion = (providerName: string, regionName: string, path: IssuePath): SpecProblem | undefined => {
+    const regions = Object.keys(clouds.get(providerName).regions);
+    if (regions.includes(regionName)) return undefined;
+    return { path, message: `unknown ${providerName} region "${regionName}"${didYouMean(regionName, regions)}` };
+  };
   const regionProblem = checkRegion(src.name, spec.source.region, ["source", "region"]);
   if (regionProblem) problems.push(regionProblem);
   else if (!prices.providers[src.name]?.egress[spec.source.region]) {
@@ -146,7 +189,7 @@ export function checkBackupSpec(spec: BackupSpec, { prices, now }: ValidateOptio
   spec.candidates?.regions?.forEach((key, i) => {
     const [p = "", r = ""] = key.split("/");
     const path = ["candidates", "regions", i];
-    if (!BACKUP_CLOUD_NAMES.includes(p)) problems.push({ path, message: `unknown provider "${p}"${didYouMean(p, BACKUP_CLOUD_NAMES)}; expected one of ${BACKUP_CLOUD_NAMES.join(", ")}` });
+    if (!clouds.has(p)) problems.push({ path, message: `unknown provider "${p}"${didYouMean(p, clouds.names)}; expected one of ${clouds.names.join(", ")}` });
     else if (p === src.name) problems.push({ path, message: crossCloud() });
     else {
       const problem = checkRegion(p, r, path);
@@ -159,15 +202,9 @@ export function checkBackupSpec(spec: BackupSpec, { prices, now }: ValidateOptio
     problems.push({ path: ["encryption", "kmsKeyId"], message: "a key belongs to one cloud: pin destination (provider and region) to use a customer-managed key" });
   }
   if (spec.destination && spec.destination.provider !== src.name) {
-    for (const [field, reason] of Object.entries(backupCloud(spec.destination.provider).storage.unsupported)) {
+    for (const [field, reason] of Object.entries(clouds.get(spec.destination.provider).storage.unsupported)) {
       if (isSet(fieldValue(spec, field))) problems.push({ path: pathOf(field), message: `is not supported with a ${spec.destination.provider} destination: ${reason}` });
     }
   }
   return problems;
-}
-
-function checkRegion(providerName: string, regionName: string, path: IssuePath): SpecProblem | undefined {
-  const regions = Object.keys(backupCloud(providerName).regions);
-  if (regions.includes(regionName)) return undefined;
-  return { path, message: `unknown ${providerName} region "${regionName}"${didYouMean(regionName, regions)}` };
 }

@@ -6,7 +6,7 @@
  * 10,000 requests for operations. The clouds publish "$/GB" where GB means 2^30 bytes (AWS, GCP)
  * or is billed as such, so $/GB and $/GiB are the same figure here.
  */
-import type { SnapshotCitation } from "../../clouds/types";
+import type { SnapshotCitation } from "../clouds/citation";
 
 /**
  * Storage tiers in the order data moves through them. Each cloud names its class for each tier

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { ARCHES, compareOffers, offerKey, type Arch, type Catalog, type InstanceOffer } from "./offer";
-import { CLOUD_NAMES, cloud } from "../../clouds/registry";
+import type { CloudSet } from "../clouds/cloud-set";
 import { UserError, didYouMean } from "../util/errors";
 
 export const CATALOG_COLUMNS = [
@@ -23,9 +23,9 @@ const MAX_REPORTED = 20;
  * Parsed once per file version: a plan validates its spec against the catalog before resolving
  * today's prices, and both read the same file.
  */
-const parsedFiles = new Map<string, { version: string; catalog: Catalog }>();
+const parsedFiles = new Map<string, { version: string; clouds: CloudSet; catalog: Catalog }>();
 
-export function readCatalogFile(file: string): Catalog {
+export function readCatalogFile(file: string, clouds: CloudSet): Catalog {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -34,15 +34,15 @@ export function readCatalogFile(file: string): Catalog {
   }
   const version = `${stat.mtimeMs}/${stat.size}`;
   const known = parsedFiles.get(file);
-  if (known?.version === version) return known.catalog;
+  if (known?.version === version && known.clouds === clouds) return known.catalog;
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
     throw readError(file, err);
   }
-  const catalog = parseCatalogCsv(text, file, stat.mtime.toISOString().slice(0, 10));
-  parsedFiles.set(file, { version, catalog });
+  const catalog = parseCatalogCsv(text, file, stat.mtime.toISOString().slice(0, 10), clouds);
+  parsedFiles.set(file, { version, clouds, catalog });
   return catalog;
 }
 
@@ -52,7 +52,7 @@ function readError(file: string, err: unknown): UserError {
 }
 
 /** Parses catalog CSV text; `file` names it in messages, `asOf` dates its prices. */
-export function parseCatalogCsv(text: string, file: string, asOf: string): Catalog {
+export function parseCatalogCsv(text: string, file: string, asOf: string, clouds: CloudSet): Catalog {
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
@@ -83,7 +83,7 @@ export function parseCatalogCsv(text: string, file: string, asOf: string): Catal
     }
     const get = (name: string) => cells[header.indexOf(name)]!;
     const provider = get("provider");
-    if (!CLOUD_NAMES.includes(provider)) bad("provider", `one of ${CLOUD_NAMES.join(", ")}${didYouMean(provider, CLOUD_NAMES)}`, provider);
+    if (!clouds.has(provider)) bad("provider", `one of ${clouds.names.join(", ")}${didYouMean(provider, clouds.names)}`, provider);
     const region = get("region");
     if (region === "") bad("region", "a region name", region);
     const instanceType = get("instanceType");
@@ -122,7 +122,7 @@ export function parseCatalogCsv(text: string, file: string, asOf: string): Catal
       gpus: gpus!,
       gpuType,
       arch: arch as Arch,
-      burstable: burstable ?? cloud(provider).isBurstable(instanceType),
+      burstable: burstable ?? clouds.get(provider).isBurstable(instanceType),
       onDemandHourlyUsd: onDemand!,
       spotHourlyUsd: spot ?? null,
       spotEstimated: false,

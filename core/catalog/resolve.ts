@@ -4,6 +4,7 @@
  * `resolvePrices` (core/prices/resolve.ts), which falls back to this snapshot per provider.
  */
 import type { Catalog } from "./offer";
+import type { CloudSet } from "../clouds/cloud-set";
 import { loadSnapshot } from "./snapshot";
 import { overrideCatalog, readCatalogFile } from "./csv";
 
@@ -12,7 +13,7 @@ export interface PriceOptions {
   catalogFile?: string;
 }
 
-export function resolveCatalog(options: PriceOptions = {}): Catalog {
+export function resolveCatalog(clouds: CloudSet, options: PriceOptions = {}): Catalog {
   const base = loadSnapshot();
-  return options.catalogFile ? overrideCatalog(base, readCatalogFile(options.catalogFile)) : base;
+  return options.catalogFile ? overrideCatalog(base, readCatalogFile(options.catalogFile, clouds)) : base;
 }

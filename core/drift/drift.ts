@@ -14,6 +14,7 @@
  *    the report says why (a budget must never keep a broken placement).
  */
 import type { Catalog } from "../catalog/offer";
+import type { CloudSet } from "../clouds/cloud-set";
 import type { Plan } from "../plan/plan";
 import type { WorkloadSpec } from "../spec/schema";
 import type { OptimizeSettings } from "../optimizer/optimize";
@@ -23,7 +24,7 @@ import { verifyPlan } from "../plan/verify";
 import { InfeasibleError } from "../util/errors";
 import { diffAllocations, movedReplicas, type AllocationChange } from "./diff";
 import { repricePlan } from "./reprice";
-import { usd } from "../plan/format";
+import { USD_TOLERANCE, usd } from "../util/units";
 import { round } from "../util/round";
 
 export interface DriftSettings {
@@ -69,7 +70,7 @@ export interface WorkloadDrift {
 /** Plans a spec on today's prices and demand; settings carry the disruption budget. */
 export type Planner = (spec: WorkloadSpec, settings?: OptimizeSettings) => Promise<Plan>;
 
-export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, plan: Planner, settings: DriftSettings): Promise<WorkloadDrift> {
+export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, plan: Planner, settings: DriftSettings, clouds: CloudSet): Promise<WorkloadDrift> {
   const { spec, plan: before } = pinned;
   const repriced = repricePlan(before, spec, catalog);
   const optimum = await plan(spec);
@@ -79,7 +80,7 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
     const names = repriced.retired.map((a) => `${a.provider}/${a.region}/${a.instanceType} (${a.lifecycle})`);
     reasons.push({ kind: "retired-type", message: `no longer offered: ${names.join(", ")}` });
   }
-  const violations = verifyPlan(before, spec);
+  const violations = verifyPlan(before, spec, clouds);
   if (spec.constraints.maxMonthlyUsd !== undefined && repriced.monthlyUsd > spec.constraints.maxMonthlyUsd) {
     violations.push({ path: "constraints.maxMonthlyUsd", message: `costs $${repriced.monthlyUsd}/month at today's prices, budget $${spec.constraints.maxMonthlyUsd}` });
   }
@@ -102,7 +103,7 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
   // place at no extra cost, found by bisection (cost only rises as more is kept).
   let proposal = optimum;
   if (movedReplicas(diffAllocations(before.allocations, optimum.allocations)) > 0) {
-    const costsNoMore = (p: Plan) => p.totals.monthlyUsd <= optimum.totals.monthlyUsd + 0.005;
+    const costsNoMore = (p: Plan) => p.totals.monthlyUsd <= optimum.totals.monthlyUsd + USD_TOLERANCE;
     let lo = keptReplicas(before, optimum);
     let hi = keepAtMost;
     while (lo < hi) {
@@ -142,7 +143,7 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
     reasons.push({ kind: "price-change", message: `pinned prices moved: ${repriced.priceChanges.slice(0, 3).join("; ")}${repriced.priceChanges.length > 3 ? `; and ${repriced.priceChanges.length - 3} more` : ""}` });
   }
   // A move already started under a disruption budget is finished whatever its remainder saves.
-  const continuing = pinned.moveInProgress !== undefined && optimum.totals.monthlyUsd <= pinned.moveInProgress.optimumMonthlyUsd + 0.005;
+  const continuing = pinned.moveInProgress !== undefined && optimum.totals.monthlyUsd <= pinned.moveInProgress.optimumMonthlyUsd + USD_TOLERANCE;
   const propose = changes.length > 0 && (mustMove || (optimumSaving > 0 && (continuing || optimumSavingPct >= settings.minSavingsPct)));
   if (!propose) {
     const kind: DriftReasonKind = changes.length === 0 ? "no-change" : "below-threshold";
@@ -175,7 +176,7 @@ export async function driftWorkload(pinned: PinnedPlacement, catalog: Catalog, p
       replicas: R,
       moved: propose ? moved : 0,
       budget,
-      ...(propose && deferredOptimumMonthlyUsd !== undefined && deferredOptimumMonthlyUsd < after - 0.005
+      ...(propose && deferredOptimumMonthlyUsd !== undefined && deferredOptimumMonthlyUsd < after - USD_TOLERANCE
         ? { deferredOptimumMonthlyUsd, note: `the rest of the move (a further ${usd(after - deferredOptimumMonthlyUsd)}/month saved) is deferred to the next run` }
         : {}),
       ...(note ? { note } : {}),

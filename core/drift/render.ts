@@ -4,7 +4,7 @@
  * table, details per workload in a collapsible block). Pure, pinned by golden files.
  */
 import Table from "cli-table3";
-import { usd } from "../plan/format";
+import { usd } from "../util/units";
 import type { AllocationChange } from "./diff";
 import type { WorkloadDrift } from "./drift";
 

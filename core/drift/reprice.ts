@@ -6,7 +6,7 @@ import { offerKey, type Catalog, type InstanceOffer } from "../catalog/offer";
 import { unitPrice, type Plan, type PlanAllocation } from "../plan/plan";
 import type { WorkloadSpec } from "../spec/schema";
 import { discountedPrice } from "../optimizer/options";
-import { HOURS_PER_MONTH } from "../optimizer/model";
+import { HOURS_PER_MONTH } from "../util/units";
 
 export interface Repriced {
   /** Monthly cost of the pinned plan at today's prices (retired types at their pinned price). */

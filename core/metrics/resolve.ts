@@ -9,24 +9,26 @@
  * warning says why: a metrics outage never shrinks a fleet.
  */
 import { cmp } from "../catalog/offer";
-import { cloud } from "../../clouds/registry";
+import type { CloudSet } from "../clouds/cloud-set";
 import type { WorkloadSpec } from "../spec/schema";
 import type { LiveAccess } from "../prices/source";
 import { errorText } from "../prices/errors";
 import { DEFAULT_POLICY } from "../prices/retry";
 import { decideDemand, type DemandDecision } from "./demand";
-import { METRICS_CLOUDS, type FromMetrics } from "./spec";
+import { metricsClouds, type FromMetrics } from "./spec";
 import type { FleetMetrics } from "./source";
 import { HOUR_MS, fleetUtilization, maxPerHour } from "./series";
 
 export interface DemandOptions extends LiveAccess {
+  /** The clouds whose metrics sources read the fleets. */
+  clouds: CloudSet;
   /** Read live metrics (opt-in, like live prices). */
   live?: boolean;
   offline?: boolean;
 }
 
 /** The decision for a spec with `demand.fromMetrics`; undefined for a static spec. */
-export async function resolveDemand(spec: WorkloadSpec, options: DemandOptions = {}): Promise<DemandDecision | undefined> {
+export async function resolveDemand(spec: WorkloadSpec, options: DemandOptions): Promise<DemandDecision | undefined> {
   const fm = spec.demand.fromMetrics as FromMetrics | undefined;
   if (!fm) return undefined;
   const current = spec.demand.replicas;
@@ -40,15 +42,15 @@ export async function resolveDemand(spec: WorkloadSpec, options: DemandOptions =
   });
   if (options.offline || !options.live) return stand("demand.fromMetrics is set but live inputs are off (plan with --live or MULTICLOUD_LIVE=1)");
 
-  const fleets = METRICS_CLOUDS.filter((c) => fm[c] !== undefined).sort(cmp);
+  const fleets = metricsClouds(options.clouds).filter((c) => fm[c] !== undefined).sort(cmp);
   const policy = { ...DEFAULT_POLICY, ...options.policy };
   const reads = await Promise.allSettled(
     fleets.map((name) => {
-      const source = cloud(name).metrics!;
+      const source = options.clouds.get(name).metrics!;
       return source.read({ fleet: fm[name], start: window.start, end: window.end, periodSeconds: 3600, connection: options.connections?.[name] ?? {}, policy, sleep: options.sleep });
     }),
   );
-  const failed = reads.flatMap((r, i) => (r.status === "rejected" ? [`${cloud(fleets[i]!).metrics!.describeFleet(fm[fleets[i]!])}: ${errorText(r.reason)}`] : []));
+  const failed = reads.flatMap((r, i) => (r.status === "rejected" ? [`${options.clouds.get(fleets[i]!).metrics!.describeFleet(fm[fleets[i]!])}: ${errorText(r.reason)}`] : []));
   if (failed.length > 0) return stand(`metrics unavailable (${failed.join("; ")})`);
   const fleetsRead = reads.map((r) => (r as PromiseFulfilledResult<FleetMetrics>).value);
   const samples = maxPerHour(fleetsRead.map(fleetUtilization));

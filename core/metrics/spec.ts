@@ -5,12 +5,12 @@
  * metrics appears here by itself.
  */
 import { z } from "zod";
-import { CLOUDS } from "../../clouds/registry";
+import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
 
-const fleets: Record<string, z.ZodOptional<z.ZodType>> = Object.fromEntries(
-  CLOUDS.flatMap((c) => (c.metrics ? [[c.name, c.metrics.fleetSchema.optional()]] : [])),
-);
-export const METRICS_CLOUDS: readonly string[] = Object.keys(fleets);
+/** The clouds of a set that can read a running fleet's metrics, in the set's order. */
+export function metricsClouds(clouds: CloudSet): string[] {
+  return clouds.adapters.filter((c) => c.metrics).map((c) => c.name);
+}
 
 const rules = {
   /** Days of history read (and fitted by the forecast). Azure keeps 93 days of metrics, GCP 6 weeks. */
@@ -25,11 +25,18 @@ const rules = {
   maxStepDown: z.number({ error: "expected a number between 0 and 1 (the largest share one plan may step down)" }).min(0).max(1).default(0.25),
 };
 
-export const fromMetricsSchema = z
-  .strictObject({ ...fleets, ...rules })
-  .refine((m) => METRICS_CLOUDS.some((c) => (m as Record<string, unknown>)[c] !== undefined), {
-    message: `expected at least one running fleet to read (${METRICS_CLOUDS.join(", ")})`,
-  });
+/** `demand.fromMetrics` for a set of clouds: one fleet key per cloud with metrics. Built once per set. */
+export const fromMetricsSchema = perCloudSet((clouds) => {
+  const fleets: Record<string, z.ZodOptional<z.ZodType>> = Object.fromEntries(
+    clouds.adapters.flatMap((c) => (c.metrics ? [[c.name, c.metrics.fleetSchema.optional()]] : [])),
+  );
+  const names = Object.keys(fleets);
+  return z
+    .strictObject({ ...fleets, ...rules })
+    .refine((m) => names.some((c) => (m as Record<string, unknown>)[c] !== undefined), {
+      message: `expected at least one running fleet to read (${names.join(", ")})`,
+    });
+});
 
 /** The parsed rules; fleet references stay `unknown` until their adapter reads them. */
 export type FromMetrics = z.output<z.ZodObject<typeof rules>> & { [cloud: string]: unknown };

@@ -8,9 +8,9 @@
 import type { WorkloadSpec } from "../spec/schema";
 import { InfeasibleError } from "../util/errors";
 import type { Exclusions, PlacementOption } from "./options";
-import { buildModel, HOURS_PER_MONTH, type PlacementConstraints } from "./model";
+import { buildModel, type PlacementConstraints } from "./model";
+import { HOURS_PER_MONTH, usd } from "../util/units";
 import { solveMip, type SolveLimits } from "./solver";
-import { usd } from "../plan/format";
 
 interface Relaxation {
   /** Spec path of the constraint. */

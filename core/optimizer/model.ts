@@ -28,8 +28,8 @@
  */
 import type { PlacementOption } from "./options";
 import type { WorkloadSpec } from "../spec/schema";
+import { HOURS_PER_MONTH } from "../util/units";
 
-export const HOURS_PER_MONTH = 730;
 
 export interface PlacementConstraints {
   minProviders?: number;

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { workloadSpecSchema, type WorkloadSpec } from "../spec/schema";
+import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
 import { describeIssues, formatPath, type SpecProblem } from "../spec/issues";
 import { specHash, type Plan } from "../plan/plan";
 import { verifyPlan } from "../plan/verify";
@@ -38,18 +39,20 @@ export type PinnedChoice =
   | { kind: "stale"; reason: string }
   | { kind: "absent" };
 
-const entrySchema = z.looseObject({
-  specHash: z.string().regex(HASH_PATTERN, "expected a hash of the form sha256:<64 hex digits>"),
-  spec: workloadSpecSchema,
-  plan: planSchema,
-  moveInProgress: z.strictObject({ optimumMonthlyUsd: z.number().min(0) }).optional(),
-});
+const entrySchema = perCloudSet((clouds) =>
+  z.looseObject({
+    specHash: z.string().regex(HASH_PATTERN, "expected a hash of the form sha256:<64 hex digits>"),
+    spec: workloadSpecSchema(clouds),
+    plan: planSchema,
+    moveInProgress: z.strictObject({ optimumMonthlyUsd: z.number().min(0) }).optional(),
+  }),
+);
 
 /**
  * Validates the raw value of `multicloud:placements` (parsed structured config; absent = no
  * record). Throws one UserError listing every problem.
  */
-export function readPlacementRecord(raw: unknown): Record<string, PinnedPlacement> {
+export function readPlacementRecord(raw: unknown, clouds: CloudSet): Record<string, PinnedPlacement> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw recordError([{ path: [], message: "expected a mapping of workload name to { specHash, spec, plan }" }]);
@@ -58,9 +61,10 @@ export function readPlacementRecord(raw: unknown): Record<string, PinnedPlacemen
   const problems: SpecProblem[] = [];
   for (const workload of Object.keys(raw).sort()) {
     const value = (raw as Record<string, unknown>)[workload];
-    const parsed = entrySchema.safeParse(value);
+    const schema = entrySchema(clouds);
+    const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      problems.push(...describeIssues(entrySchema, value, parsed.error.issues).map((p) => ({ ...p, path: [workload, ...p.path] })));
+      problems.push(...describeIssues(schema, value, parsed.error.issues).map((p) => ({ ...p, path: [workload, ...p.path] })));
       continue;
     }
     const { specHash: hash, spec, plan, moveInProgress } = parsed.data;
@@ -82,7 +86,7 @@ export function readPlacementRecord(raw: unknown): Record<string, PinnedPlacemen
  * The pinned plan for `spec`, if the record has one for the same spec. `stackConfig` names the
  * stack config file in messages (e.g. `Pulumi.dev.yaml`).
  */
-export function choosePinnedPlan(record: Readonly<Record<string, PinnedPlacement>>, spec: WorkloadSpec, stackConfig = "Pulumi.<stack>.yaml"): PinnedChoice {
+export function choosePinnedPlan(record: Readonly<Record<string, PinnedPlacement>>, spec: WorkloadSpec, clouds: CloudSet, stackConfig = "Pulumi.<stack>.yaml"): PinnedChoice {
   const entry = record[spec.name];
   if (!entry) return { kind: "absent" };
   const hash = specHash(spec);
@@ -91,7 +95,7 @@ export function choosePinnedPlan(record: Readonly<Record<string, PinnedPlacement
     const what = changes.length > 0 ? describeSpecChanges(changes) : `spec hash ${entry.specHash} -> ${hash}`;
     return { kind: "stale", reason: `the spec changed since its placement was pinned (${what})` };
   }
-  const violations = verifyPlan(entry.plan, spec);
+  const violations = verifyPlan(entry.plan, spec, clouds);
   if (violations.length > 0) {
     const lines = violations.map((v) => `${v.path}: ${v.message}`);
     throw new UserError(

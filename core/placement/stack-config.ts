@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import { Document, isMap, isScalar, parseDocument } from "yaml";
 import { UserError } from "../util/errors";
+import type { CloudSet } from "../clouds/cloud-set";
 import { writeFileAtomic } from "../util/files";
 import { planHash, type Plan } from "../plan/plan";
 import type { WorkloadSpec } from "../spec/schema";
@@ -23,7 +24,7 @@ export interface StackConfig {
   pending: Map<string, PinnedPlacement>;
 }
 
-export function readStackConfig(file: string): StackConfig {
+export function readStackConfig(file: string, clouds: CloudSet): StackConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -47,7 +48,7 @@ export function readStackConfig(file: string): StackConfig {
   }
   let placements: Record<string, PinnedPlacement>;
   try {
-    placements = readPlacementRecord(rawPlacements(doc));
+    placements = readPlacementRecord(rawPlacements(doc), clouds);
   } catch (err) {
     throw err instanceof UserError ? new UserError(`${file}: ${err.message}`, err.problems) : err;
   }

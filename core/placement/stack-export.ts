@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import { UserError } from "../util/errors";
+import type { CloudSet } from "../clouds/cloud-set";
 import { readPlacementRecord, type PinnedPlacement } from "./record";
 
 export const WORKLOAD_TOKEN = "multicloud:index:MultiCloudWorkload";
@@ -16,7 +17,7 @@ interface ExportedResource {
   outputs?: Record<string, unknown>;
 }
 
-export function readStackExport(file: string): Record<string, PinnedPlacement> {
+export function readStackExport(file: string, clouds: CloudSet): Record<string, PinnedPlacement> {
   let parsed: { deployment?: { resources?: ExportedResource[] } };
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -35,7 +36,7 @@ export function readStackExport(file: string): Record<string, PinnedPlacement> {
     raw[plan.workload] = { specHash: plan.specHash, spec, plan };
   }
   try {
-    return readPlacementRecord(raw);
+    return readPlacementRecord(raw, clouds);
   } catch (err) {
     throw err instanceof UserError ? new UserError(`${file}: ${err.message}`, err.problems) : err;
   }

@@ -4,6 +4,7 @@
  */
 import Table from "cli-table3";
 import type { Plan } from "./plan";
+import { HOURS_PER_MONTH, usd } from "../util/units";
 
 export const FORMATS = ["table", "json", "markdown"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -19,9 +20,6 @@ export function renderPlan(plan: Plan, format: OutputFormat, now: Date = new Dat
   }
 }
 
-export function usd(amount: number, decimals = 2): string {
-  return `$${amount.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`;
-}
 
 /** Where demand came from, when metrics decided it: "demand from metrics: p95 CPU 42% ... -> 31 replicas". */
 function demandLine(plan: Plan): string | undefined {
@@ -73,7 +71,7 @@ function allocationRows(plan: Plan): string[][] {
     `${a.replicas}/${a.count * a.replicasPerInstance}`,
     `${a.vcpu} / ${a.memoryGiB}${a.gpus > 0 ? ` / ${a.gpus}` : ""}`,
     usd(a.hourlyUsd, 4),
-    usd(a.count * a.hourlyUsd * 730),
+    usd(a.count * a.hourlyUsd * HOURS_PER_MONTH),
   ]);
 }
 

@@ -8,7 +8,7 @@ import type { Catalog, Lifecycle, PriceSourceKind } from "../catalog/offer";
 import type { WorkloadSpec } from "../spec/schema";
 import { regionsByProvider } from "../catalog/query";
 import { contentHash } from "../util/hash";
-import { HOURS_PER_MONTH } from "../optimizer/model";
+import { HOURS_PER_MONTH } from "../util/units";
 import type { Placement } from "../optimizer/optimize";
 import type { DemandDetails } from "../metrics/demand";
 import { round } from "../util/round";

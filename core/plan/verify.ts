@@ -9,7 +9,8 @@
 import type { WorkloadSpec } from "../spec/schema";
 import type { Plan } from "./plan";
 import { familyRule, replicaFit } from "../optimizer/options";
-import { cloud, isCloudName } from "../../clouds/registry";
+import type { CloudSet } from "../clouds/cloud-set";
+import { USD_TOLERANCE } from "../util/units";
 import { providerReplicaCap, spotReplicaCap, constraintsOfSpec } from "../optimizer/model";
 
 export interface PlanViolation {
@@ -18,7 +19,7 @@ export interface PlanViolation {
   message: string;
 }
 
-export function verifyPlan(plan: Plan, spec: WorkloadSpec): PlanViolation[] {
+export function verifyPlan(plan: Plan, spec: WorkloadSpec, clouds: CloudSet): PlanViolation[] {
   const out: PlanViolation[] = [];
   // A metrics-sized plan answers the demand its metrics decided, not the spec's static count.
   const R = plan.demand.source === "metrics" ? plan.demand.replicas : spec.demand.replicas;
@@ -42,7 +43,7 @@ export function verifyPlan(plan: Plan, spec: WorkloadSpec): PlanViolation[] {
     if (spec.instance.maxVcpu !== undefined && a.vcpu > spec.instance.maxVcpu) out.push({ path: "instance.maxVcpu", message: `${where} has ${a.vcpu} vCPUs` });
     const family = familyOf(a.instanceType);
     if (family) out.push({ path: family, message: `${where}: instance type not allowed by the family globs` });
-    if (!spec.instance.allowBurstable && isCloudName(a.provider) && cloud(a.provider).isBurstable(a.instanceType)) {
+    if (!spec.instance.allowBurstable && clouds.has(a.provider) && clouds.get(a.provider).isBurstable(a.instanceType)) {
       out.push({ path: "instance.allowBurstable", message: `${where} is a burstable type` });
     }
     if (spec.demand.gpus > 0 && a.gpus < spec.demand.gpus) out.push({ path: "demand.gpus", message: `${where} has ${a.gpus} GPUs` });
@@ -57,7 +58,7 @@ export function verifyPlan(plan: Plan, spec: WorkloadSpec): PlanViolation[] {
     out.push({ path: "constraints.minProviders", message: `uses ${perProvider.size} providers, at least ${c.minProviders} required` });
   }
   if (spot > spotReplicaCap(R, c)) out.push({ path: "constraints.maxSpotShare", message: `${spot} replicas on spot, at most ${spotReplicaCap(R, c)} allowed` });
-  if (c.maxMonthlyUsd !== undefined && plan.totals.monthlyUsd > c.maxMonthlyUsd + 0.005) {
+  if (c.maxMonthlyUsd !== undefined && plan.totals.monthlyUsd > c.maxMonthlyUsd + USD_TOLERANCE) {
     out.push({ path: "constraints.maxMonthlyUsd", message: `costs $${plan.totals.monthlyUsd}/month, budget $${c.maxMonthlyUsd}` });
   }
   for (const [key, limit] of Object.entries(c.quotas)) {

@@ -5,7 +5,7 @@
  * back for the whole provider; a half-priced catalog cannot get through.
  */
 import { performance } from "node:perf_hooks";
-import { cloud } from "../../clouds/registry";
+import type { CloudAdapter } from "../clouds/adapter";
 import { cmp, compareOffers, offerKey, type Catalog, type InstanceOffer } from "../catalog/offer";
 import { LiveSourceError } from "./errors";
 import { isValidOffer } from "./cache";
@@ -48,8 +48,8 @@ export function knownTypes(snapshot: Catalog, provider: string): Map<string, Typ
   return out;
 }
 
-export async function fetchLive(provider: string, regions: readonly string[], snapshot: Catalog, ctx: LiveFetchContext): Promise<LiveFetch> {
-  const adapter = cloud(provider);
+export async function fetchLive(adapter: CloudAdapter, regions: readonly string[], snapshot: Catalog, ctx: LiveFetchContext): Promise<LiveFetch> {
+  const provider = adapter.name;
   const source = adapter.livePrices;
   if (!source) throw new LiveSourceError("rejected", `${adapter.displayName} has no live price source`);
   const started = performance.now();

@@ -18,36 +18,41 @@ import { resolveDemand, type DemandOptions } from "../metrics/resolve";
 import { demandDetails, type DemandDecision } from "../metrics/demand";
 import { resolvePrices, type ResolvePricesOptions } from "./resolve";
 
-export type LivePlanOptions = Omit<ResolvePricesOptions, "providers" | "regions"> & Pick<DemandOptions, "live" | "offline"> & {
+export type LivePlanOptions = Omit<ResolvePricesOptions, "providers" | "regions"> & Pick<DemandOptions, "live" | "offline" | "clouds"> & {
   /** Per-cloud endpoint overrides for the metrics APIs (prices use `connections`). */
   metricsConnections?: DemandOptions["connections"];
   settings?: OptimizeSettings;
 };
 
 export interface LivePlan {
+  /** The spec, checked against the prices used. */
+  spec: WorkloadSpec;
   plan: Plan;
   catalog: Catalog;
   demand?: DemandDecision;
   warnings: string[];
 }
 
-export async function planLive(spec: WorkloadSpec, options: LivePlanOptions = {}): Promise<LivePlan> {
+export async function planLive(spec: WorkloadSpec, options: LivePlanOptions): Promise<LivePlan> {
   const providers = Object.keys(spec.providers);
   const regions = Object.fromEntries(providers.map((p) => [p, spec.providers[p]!.regions]));
   const prices = await resolvePrices({ ...options, providers, regions });
   // The spec was checked against the snapshot; check its regions and quotas against what we now price.
-  const checked = validateSpec(spec, prices.catalog);
+  const checked = validateSpec(spec, prices.catalog, options.clouds);
   const demand = await resolveDemand(checked, { ...options, connections: options.metricsConnections });
   const warnings = [...prices.warnings, ...(demand?.warnings ?? [])];
-  if (!demand || demand.source !== "metrics") {
-    return { plan: await planSpec(checked, prices.catalog, options.settings), catalog: prices.catalog, ...(demand ? { demand } : {}), warnings };
-  }
-  const sized: WorkloadSpec = { ...checked, demand: { ...checked.demand, replicas: demand.replicas } };
-  const plan = await planSpec(sized, prices.catalog, options.settings);
-  return {
-    plan: { ...plan, specHash: specHash(checked), demand: { ...plan.demand, source: "metrics", metrics: demandDetails(demand) } },
-    catalog: prices.catalog,
-    demand,
-    warnings,
-  };
+  const plan = await planForDemand(checked, prices.catalog, demand, options.settings);
+  return { spec: checked, plan, catalog: prices.catalog, ...(demand ? { demand } : {}), warnings };
+}
+
+/**
+ * Plans `spec` for the demand decided from metrics (or, without a metrics decision, for its own
+ * `demand.replicas`), keeping the spec's own hash. The one place demand sizing happens: a plan and
+ * drift's budgeted re-solves both come through here.
+ */
+export async function planForDemand(spec: WorkloadSpec, catalog: Catalog, demand: DemandDecision | undefined, settings?: OptimizeSettings): Promise<Plan> {
+  if (!demand || demand.source !== "metrics") return planSpec(spec, catalog, settings);
+  const sized: WorkloadSpec = { ...spec, demand: { ...spec.demand, replicas: demand.replicas } };
+  const plan = await planSpec(sized, catalog, settings);
+  return { ...plan, specHash: specHash(spec), demand: { ...plan.demand, source: "metrics", metrics: demandDetails(demand) } };
 }

@@ -9,8 +9,10 @@ import { cacheRoot, writeCache } from "./cache";
 import { fetchLive, liveContext, regionsToPrice } from "./live";
 import { errorText } from "./errors";
 import type { LiveAccess, Progress } from "./source";
+import type { CloudSet } from "../clouds/cloud-set";
 
 export interface RefreshOptions extends LiveAccess {
+  clouds: CloudSet;
   providers: readonly string[];
   /** Regions per provider; absent = every region the snapshot knows for it. */
   regions?: Readonly<Record<string, readonly string[] | undefined>>;
@@ -38,7 +40,7 @@ export async function refreshPrices(options: RefreshOptions): Promise<RefreshOut
     providers.map(async (provider): Promise<RefreshOutcome> => {
       const regions = regionsToPrice(provider, options.regions, snapshot);
       try {
-        const fetched = await fetchLive(provider, regions, snapshot, liveContext(provider, options));
+        const fetched = await fetchLive(options.clouds.get(provider), regions, snapshot, liveContext(provider, options));
         writeCache(root, provider, fetched.byRegion, (options.now ?? (() => new Date()))());
         return { provider, regions, offers: fetched.offers.length, pages: fetched.pages, ms: fetched.ms, notes: fetched.notes };
       } catch (err) {

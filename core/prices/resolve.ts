@@ -20,10 +20,14 @@ import { cacheRoot, readCache, writeCache, type CachedRegion } from "./cache";
 import { fetchLive, liveContext, regionsToPrice, type LiveFetchContext } from "./live";
 import { errorText } from "./errors";
 import type { LiveAccess, Progress } from "./source";
+import type { CloudAdapter } from "../clouds/adapter";
+import type { CloudSet } from "../clouds/cloud-set";
 
 export const DEFAULT_TTL_HOURS = 24;
 
 export interface ResolvePricesOptions extends LiveAccess {
+  /** The clouds to price with: their live sources, and the names a catalog file may use. */
+  clouds: CloudSet;
   /** A user catalog CSV: replaces every other source for the providers it lists. */
   catalogFile?: string;
   /** No network at all: cache or snapshot. Wins over `live`. */
@@ -65,7 +69,7 @@ interface Choice {
 
 export async function resolvePrices(options: ResolvePricesOptions): Promise<ResolvedPrices> {
   const snapshot = loadSnapshot();
-  const file = options.catalogFile ? readCatalogFile(options.catalogFile) : undefined;
+  const file = options.catalogFile ? readCatalogFile(options.catalogFile, options.clouds) : undefined;
   const inFile = new Set(Object.keys(file?.provenance ?? {}));
   const now = (options.now ?? (() => new Date()))();
   const root = cacheRoot(options.cacheDir);
@@ -78,7 +82,7 @@ export async function resolvePrices(options: ResolvePricesOptions): Promise<Reso
     providers.map(async (provider) => {
       const regions = regionsToPrice(provider, options.regions, snapshot);
       const ctx = liveContext(provider, options);
-      const choice = await chooseSource(provider, regions, {
+      const choice = await chooseSource(options.clouds.get(provider), regions, {
         live: Boolean(options.live) && !options.offline,
         root,
         ttlMs,
@@ -115,7 +119,8 @@ interface ChoiceContext {
   ctx: LiveFetchContext;
 }
 
-async function chooseSource(provider: string, regions: string[], c: ChoiceContext): Promise<Choice> {
+async function chooseSource(adapter: CloudAdapter, regions: string[], c: ChoiceContext): Promise<Choice> {
+  const provider = adapter.name;
   const cached = readCache(c.root, provider, regions);
   const stale = cached.ok ? cached.regions.filter((r) => c.now.getTime() - r.fetchedAt.getTime() >= c.ttlMs) : [];
   if (cached.ok && (stale.length === 0 || !c.live)) {
@@ -133,7 +138,7 @@ async function chooseSource(provider: string, regions: string[], c: ChoiceContex
     return choice;
   }
   try {
-    const fetched = await fetchLive(provider, regions, c.snapshot, c.ctx);
+    const fetched = await fetchLive(adapter, regions, c.snapshot, c.ctx);
     const choice: Choice = { source: "live", offers: fetched.offers, provenance: { source: "live", asOf: isoDate(c.now) } };
     try {
       writeCache(c.root, provider, fetched.byRegion, c.now);

@@ -9,6 +9,7 @@ import { workloadSpecSchema, type WorkloadSpec } from "./schema";
 import { describeIssues, formatPath, type IssuePath, type SpecProblem } from "./issues";
 import { checkSpecAgainstCatalog } from "./semantic";
 import type { Catalog } from "../catalog/offer";
+import type { CloudSet } from "../clouds/cloud-set";
 import { UserError } from "../util/errors";
 
 /** Maps a field path to "file:line" for messages; absent for in-memory specs. */
@@ -18,12 +19,13 @@ export type Locator = (path: IssuePath) => string | undefined;
  * Validates a spec object (component args or a parsed file) against the schema and the catalog.
  * Throws a UserError naming every problem; returns the normalised spec.
  */
-export function validateSpec(input: unknown, catalog: Catalog, locate?: Locator): WorkloadSpec {
-  const parsed = workloadSpecSchema.safeParse(input);
+export function validateSpec(input: unknown, catalog: Catalog, clouds: CloudSet, locate?: Locator): WorkloadSpec {
+  const schema = workloadSpecSchema(clouds);
+  const parsed = schema.safeParse(input);
   const spec = parsed.success ? (parsed.data as WorkloadSpec) : undefined;
   const problems: SpecProblem[] = spec
-    ? checkSpecAgainstCatalog(spec, catalog)
-    : describeIssues(workloadSpecSchema, input, parsed.error!.issues);
+    ? checkSpecAgainstCatalog(spec, catalog, clouds)
+    : describeIssues(schema, input, parsed.error!.issues);
   if (problems.length > 0 || !spec) throw specError(problems, locate);
   return spec;
 }
@@ -46,9 +48,9 @@ export function problemsError(what: string, lines: readonly string[]): UserError
 }
 
 /** Reads a YAML or JSON spec file: a missing file, a syntax error or an invalid field is a UserError. */
-export function loadSpecFile(file: string, catalog: Catalog): WorkloadSpec {
+export function loadSpecFile(file: string, catalog: Catalog, clouds: CloudSet): WorkloadSpec {
   const { data, locate } = readYamlFile(file, "spec");
-  return validateSpec(data, catalog, locate);
+  return validateSpec(data, catalog, clouds, locate);
 }
 
 /** Parses a YAML (or JSON) file, with a locator from field paths to `file:line`. */

@@ -7,7 +7,7 @@
  * the same intent (an absent `gpus` and `gpus: 0`) hash the same.
  */
 import { z } from "zod";
-import { CLOUD_NAMES } from "../../clouds/registry";
+import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
 import { fromMetricsSchema } from "../metrics/spec";
 
 const share = (what: string) =>
@@ -25,54 +25,60 @@ const familiesSchema = z.strictObject({
   deny: z.array(z.string().min(1)).default([]),
 });
 
-export const workloadSpecSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,39}$/, "expected a lower-case name of letters, digits and '-', starting with a letter, at most 40 characters (it names cloud resources)"),
-  demand: z.strictObject({
-    replicas: positiveInt.max(100_000),
-    cpu: z.number().positive(),
-    memoryGiB: z.number().positive(),
-    gpus: z.number().int().min(0).default(0),
-    fromMetrics: fromMetricsSchema.optional(),
-  }),
-  instance: z
-    .strictObject({
-      minVcpu: positiveInt.optional(),
-      maxVcpu: positiveInt.optional(),
-      arch: z.enum(["x86_64", "arm64", "any"]).default("x86_64"),
-      gpuType: z.string().min(1).nullable().default(null),
-      allowBurstable: z.boolean().default(false),
-      maxReplicasPerInstance: positiveInt.nullable().default(null),
-      families: familiesSchema.default({ allow: [], deny: [] }),
-    })
-    .default({ arch: "x86_64", gpuType: null, allowBurstable: false, maxReplicasPerInstance: null, families: { allow: [], deny: [] } }),
-  providers: z.partialRecord(z.enum(CLOUD_NAMES as [string, ...string[]]), providerSchema.default({ discount: 0 })),
-  constraints: z
-    .strictObject({
-      minProviders: positiveInt.optional(),
-      maxProviderShare: share("the largest share of placed replicas any one provider may hold").optional(),
-      survivesProviderLoss: share("the share of demanded replicas that must remain after losing any one provider").optional(),
-      maxSpotShare: share("the largest share of placed replicas that may run on spot").optional(),
-      maxMonthlyUsd: z.number().positive().optional(),
-      quotas: z
-        .record(
-          z.string().regex(/^[a-z]+\/[A-Za-z0-9-]+$/, "expected a key of the form provider/region, e.g. aws/us-east-1"),
-          z.strictObject({ vcpu: z.number().int().min(0) }),
-        )
-        .default({}),
-    })
-    .default({ quotas: {} }),
-  scaling: z
-    .strictObject({
-      targetCpuUtilization: z.number().gt(0).max(100).default(60),
-      maxScaleOut: z.number().min(1).max(100).default(2),
-    })
-    .default({ targetCpuUtilization: 60, maxScaleOut: 2 }),
-});
+/** The spec schema for a set of clouds: one `providers.<cloud>` key per cloud. Built once per set. */
+export const workloadSpecSchema = perCloudSet(buildWorkloadSpecSchema);
 
-export type WorkloadSpecInput = z.input<typeof workloadSpecSchema>;
+function buildWorkloadSpecSchema(clouds: CloudSet) {
+  return z.strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,39}$/, "expected a lower-case name of letters, digits and '-', starting with a letter, at most 40 characters (it names cloud resources)"),
+    demand: z.strictObject({
+      replicas: positiveInt.max(100_000),
+      cpu: z.number().positive(),
+      memoryGiB: z.number().positive(),
+      gpus: z.number().int().min(0).default(0),
+      fromMetrics: fromMetricsSchema(clouds).optional(),
+    }),
+    instance: z
+      .strictObject({
+        minVcpu: positiveInt.optional(),
+        maxVcpu: positiveInt.optional(),
+        arch: z.enum(["x86_64", "arm64", "any"]).default("x86_64"),
+        gpuType: z.string().min(1).nullable().default(null),
+        allowBurstable: z.boolean().default(false),
+        maxReplicasPerInstance: positiveInt.nullable().default(null),
+        families: familiesSchema.default({ allow: [], deny: [] }),
+      })
+      .default({ arch: "x86_64", gpuType: null, allowBurstable: false, maxReplicasPerInstance: null, families: { allow: [], deny: [] } }),
+    providers: z.partialRecord(z.enum(clouds.names as [string, ...string[]]), providerSchema.default({ discount: 0 })),
+    constraints: z
+      .strictObject({
+        minProviders: positiveInt.optional(),
+        maxProviderShare: share("the largest share of placed replicas any one provider may hold").optional(),
+        survivesProviderLoss: share("the share of demanded replicas that must remain after losing any one provider").optional(),
+        maxSpotShare: share("the largest share of placed replicas that may run on spot").optional(),
+        maxMonthlyUsd: z.number().positive().optional(),
+        quotas: z
+          .record(
+            z.string().regex(/^[a-z]+\/[A-Za-z0-9-]+$/, "expected a key of the form provider/region, e.g. aws/us-east-1"),
+            z.strictObject({ vcpu: z.number().int().min(0) }),
+          )
+          .default({}),
+      })
+      .default({ quotas: {} }),
+    scaling: z
+      .strictObject({
+        targetCpuUtilization: z.number().gt(0).max(100).default(60),
+        maxScaleOut: z.number().min(1).max(100).default(2),
+      })
+      .default({ targetCpuUtilization: 60, maxScaleOut: 2 }),
+  });
+}
+
+type SpecSchema = ReturnType<typeof buildWorkloadSpecSchema>;
+export type WorkloadSpecInput = z.input<SpecSchema>;
 export type ProviderSettings = z.output<typeof providerSchema>;
-type ParsedSpec = z.output<typeof workloadSpecSchema>;
+type ParsedSpec = z.output<SpecSchema>;
 /** The normalised spec. Providers listed in the spec always have settings (never undefined). */
 export type WorkloadSpec = Omit<ParsedSpec, "providers"> & { providers: Record<string, ProviderSettings> };

@@ -6,17 +6,18 @@ import picomatch from "picomatch";
 import type { WorkloadSpec } from "./schema";
 import type { SpecProblem } from "./issues";
 import type { Catalog } from "../catalog/offer";
+import type { CloudSet } from "../clouds/cloud-set";
 import { didYouMean } from "../util/errors";
 import { regionsByProvider } from "../catalog/query";
 
-export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog): SpecProblem[] {
+export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, clouds: CloudSet): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const { instance, demand, constraints } = spec;
   const providerNames = Object.keys(spec.providers);
   const known = regionsByProvider(catalog);
 
   if (providerNames.length === 0) {
-    problems.push({ path: ["providers"], message: "expected at least one provider (aws, azure or gcp)" });
+    problems.push({ path: ["providers"], message: `expected at least one provider (${clouds.listed()})` });
   }
   if (instance.minVcpu !== undefined && instance.maxVcpu !== undefined && instance.minVcpu > instance.maxVcpu) {
     problems.push({ path: ["instance", "minVcpu"], message: `must not exceed instance.maxVcpu (${instance.maxVcpu}), got ${instance.minVcpu}` });

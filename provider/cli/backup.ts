@@ -3,15 +3,16 @@ import { planBackupFile } from "../../core/backup";
 import { renderBackupPlan } from "../../core/backup/format";
 import type { OutputFormat } from "../../core/plan/format";
 import { writeFileAtomic } from "../../core/util/files";
-import type { Io } from "./main";
+import type { Io } from "./io";
+import type { CloudSet } from "../../core/clouds/cloud-set";
 
 export interface BackupPlanOptions {
   format: OutputFormat;
   out?: string;
 }
 
-export async function backupPlanCommand(specFile: string, options: BackupPlanOptions, io: Io): Promise<number> {
-  const { plan } = planBackupFile(specFile);
+export async function backupPlanCommand(specFile: string, options: BackupPlanOptions, io: Io, clouds: CloudSet): Promise<number> {
+  const { plan } = planBackupFile(specFile, clouds);
   const text = renderBackupPlan(plan, options.format);
   if (options.out) {
     writeFileAtomic(options.out, text);

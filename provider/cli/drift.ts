@@ -1,12 +1,12 @@
 /** `multicloud drift`: re-optimize every pinned workload with today's prices and propose changes. */
-import { planSpec } from "../../core";
-import { planLive } from "../../core/prices/plan-live";
 import { UserError } from "../../core/util/errors";
 import { readStackConfig, pinPlacement, writeStackConfig } from "../../core/placement/stack-config";
 import { readStackExport } from "../../core/placement/stack-export";
-import { driftWorkload, type DriftSettings, type Planner } from "../../core/drift/drift";
-import { proposedCount, renderDriftJson, renderDriftMarkdown, renderDriftTable, type DriftReport } from "../../core/drift/render";
-import type { Io } from "./main";
+import type { DriftSettings } from "../../core/drift/drift";
+import { driftAll } from "../../core/drift/drift-all";
+import { proposedCount, renderDriftJson, renderDriftMarkdown, renderDriftTable } from "../../core/drift/render";
+import type { Io } from "./io";
+import type { CloudSet } from "../../core/clouds/cloud-set";
 
 export const DRIFT_FORMATS = ["table", "markdown", "json"] as const;
 
@@ -24,10 +24,10 @@ export interface DriftCommandOptions {
 }
 
 /** Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to propose, 2 proposed, 1 error. */
-export async function driftCommand(options: DriftCommandOptions, io: Io): Promise<number> {
+export async function driftCommand(options: DriftCommandOptions, io: Io, clouds: CloudSet): Promise<number> {
   const settings = parseSettings(options);
-  const config = readStackConfig(options.stackConfig);
-  const exported = options.stackExport ? readStackExport(options.stackExport) : {};
+  const config = readStackConfig(options.stackConfig, clouds);
+  const exported = options.stackExport ? readStackExport(options.stackExport, clouds) : {};
   const pinned = { ...exported, ...config.placements };
   const names = Object.keys(pinned).sort();
   if (names.length === 0) {
@@ -36,24 +36,14 @@ export async function driftCommand(options: DriftCommandOptions, io: Io): Promis
         "pin one with `multicloud plan SPEC --stack-config FILE --write`",
     );
   }
-  const report: DriftReport = { workloads: [] };
-  for (const name of names) {
-    const entry = pinned[name]!;
-    // Today's prices and demand, resolved once per workload; the budgeted re-solve reuses them.
-    const today = await planLive(entry.spec, { catalogFile: options.catalog, offline: options.offline, live: options.live }).catch((err: unknown) => {
-      // Name the workload and where its spec lives: one bad pin must be findable among many.
-      if (err instanceof UserError) throw new UserError(`${options.stackConfig}: multicloud:placements.${name}: ${err.message}`, err.problems);
-      throw err;
-    });
-    for (const w of today.warnings) io.stderr(`warning: ${name}: ${w}\n`);
-    const planner: Planner = async (spec, optimize) => {
-      if (!optimize) return today.plan;
-      const sized = { ...spec, demand: { ...spec.demand, replicas: today.plan.demand.replicas } };
-      const plan = await planSpec(sized, today.catalog, optimize);
-      return { ...plan, specHash: today.plan.specHash, demand: today.plan.demand };
-    };
-    report.workloads.push(await driftWorkload(entry, today.catalog, planner, settings));
-  }
+  const report = await driftAll(pinned, settings, {
+    clouds,
+    origin: options.stackConfig,
+    catalogFile: options.catalog,
+    offline: options.offline,
+    live: options.live,
+    onWarning: (name, w) => io.stderr(`warning: ${name}: ${w}\n`),
+  });
 
   const render = { table: renderDriftTable, markdown: renderDriftMarkdown, json: renderDriftJson }[options.format];
   io.stdout(render(report));

@@ -13,18 +13,11 @@ import { backupPlanCommand } from "./backup";
 import { pricesRefreshCommand, pricesShowCommand } from "./prices";
 import { readFileSync } from "node:fs";
 import { packagePath } from "../../core/util/package-root";
+import type { CloudSet } from "../../core/clouds/cloud-set";
+import { CLOUDS } from "../../clouds/registry";
+import { processIo, type Io } from "./io";
 
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-function program(io: Io, setCode: (code: number) => void): Command {
+function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Command {
   const root = new Command("multicloud")
     .description("Place compute across AWS, Azure and GCP at the lowest cost that meets your constraints.")
     .version((JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version)
@@ -44,7 +37,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option("--write", "pin the plan under multicloud:placements in --stack-config, keeping the rest of the file")
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
     .action(async (spec: string, options) => {
-      setCode(await planCommand(spec, { ...options, offline: offline(options), live: live(options) }, io));
+      setCode(await planCommand(spec, { ...options, offline: offline(options), live: live(options) }, io, clouds));
     });
 
   root
@@ -60,7 +53,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMATS).default("table"))
     .option("--write", "rewrite --stack-config with the proposed placements, keeping the rest of the file")
     .action(async (options) => {
-      setCode(await driftCommand({ ...options, offline: offline(options), live: live(options) }, io));
+      setCode(await driftCommand({ ...options, offline: offline(options), live: live(options) }, io, clouds));
     });
 
   root
@@ -72,7 +65,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
     .option("--out <file>", "write the output to a file instead of stdout")
     .action(async (spec: string, options) => {
-      setCode(await backupPlanCommand(spec, options, io));
+      setCode(await backupPlanCommand(spec, options, io, clouds));
     });
   const prices = root.command("prices").description("live prices: fill the on-disk cache, or show one instance type's prices");
   prices
@@ -81,7 +74,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option("--provider <name>", "only this provider (default: every provider with live prices)")
     .option("--regions <regions...>", "only these regions (comma- or space-separated; default: every region)")
     .action(async (options) => {
-      setCode(await pricesRefreshCommand(options, io));
+      setCode(await pricesRefreshCommand(options, io, { clouds }));
     });
   prices
     .command("show")
@@ -93,7 +86,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (type: string, options) => {
-      setCode(await pricesShowCommand(type, { ...options, offline: offline(options), live: live(options) }, io));
+      setCode(await pricesShowCommand(type, { ...options, offline: offline(options), live: live(options) }, io, { clouds }));
     });
   return root;
 }
@@ -107,11 +100,14 @@ function offline(options: { offline?: boolean }): boolean {
   return Boolean(options.offline) || process.env.MULTICLOUD_OFFLINE === "1";
 }
 
-/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+/**
+ * Runs the CLI on `argv` (without node and script) and returns the exit code. `clouds` is the
+ * registry's list unless a caller (a test with a fourth cloud) brings its own.
+ */
+export async function run(argv: readonly string[], io: Io = processIo, clouds: CloudSet = CLOUDS): Promise<number> {
   let code = 0;
   try {
-    await program(io, (c) => (code = c)).parseAsync([...argv], { from: "user" });
+    await program(io, clouds, (c) => (code = c)).parseAsync([...argv], { from: "user" });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -6,7 +6,8 @@ import { renderPlan, type OutputFormat } from "../../core/plan/format";
 import { writeFileAtomic } from "../../core/util/files";
 import { UserError } from "../../core/util/errors";
 import { pinPlacement, readStackConfig, writeStackConfig } from "../../core/placement/stack-config";
-import type { Io } from "./main";
+import type { Io } from "./io";
+import type { CloudSet } from "../../core/clouds/cloud-set";
 
 export interface PlanCommandOptions {
   catalog?: string;
@@ -19,13 +20,13 @@ export interface PlanCommandOptions {
   write?: boolean;
 }
 
-export async function planCommand(specFile: string, options: PlanCommandOptions, io: Io): Promise<number> {
+export async function planCommand(specFile: string, options: PlanCommandOptions, io: Io, clouds: CloudSet): Promise<number> {
   if (options.write && !options.stackConfig) throw new UserError("--write needs --stack-config Pulumi.<stack>.yaml: the file to pin the plan in");
   if (options.stackConfig && !options.write) throw new UserError("--stack-config is only used with --write (to pin the plan); add --write, or drop --stack-config");
   // Read the stack config first: a bad file fails before any planning work.
-  const config = options.stackConfig ? readStackConfig(options.stackConfig) : undefined;
-  const spec = loadSpecFile(specFile, resolveCatalog({ catalogFile: options.catalog }));
-  const { plan, warnings } = await planLive(spec, { catalogFile: options.catalog, offline: options.offline, live: options.live });
+  const config = options.stackConfig ? readStackConfig(options.stackConfig, clouds) : undefined;
+  const spec = loadSpecFile(specFile, resolveCatalog(clouds, { catalogFile: options.catalog }), clouds);
+  const { plan, warnings } = await planLive(spec, { clouds, catalogFile: options.catalog, offline: options.offline, live: options.live });
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
   const text = renderPlan(plan, options.format);
   if (options.out) {

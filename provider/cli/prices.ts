@@ -7,18 +7,22 @@
  * way `plan` does: cache or snapshot, live with --live, no network with --offline.
  */
 import Table from "cli-table3";
-import { CLOUDS, cloud } from "../../clouds/registry";
+import { CLOUDS } from "../../clouds/registry";
 import { cmp, type InstanceOffer } from "../../core/catalog/offer";
 import { loadSnapshot } from "../../core/catalog/snapshot";
 import { regionsByProvider } from "../../core/catalog/query";
 import { refreshPrices, type RefreshOptions } from "../../core/prices/refresh";
 import { resolvePrices, type ResolvePricesOptions } from "../../core/prices/resolve";
-import { usd } from "../../core/plan/format";
+import { usd } from "../../core/util/units";
 import { UserError, didYouMean } from "../../core/util/errors";
-import type { Io } from "./main";
+import type { Io } from "./io";
+import type { CloudSet } from "../../core/clouds/cloud-set";
 
 /** Endpoint, credential and timing overrides: loopback fakes in tests; empty in real use. */
-export type LiveDeps = Pick<ResolvePricesOptions, "connections" | "policy" | "sleep" | "now" | "cacheDir">;
+export type LiveDeps = Pick<ResolvePricesOptions, "connections" | "policy" | "sleep" | "now" | "cacheDir"> & {
+  /** The clouds to price (default: the registry). */
+  clouds?: CloudSet;
+};
 
 export interface RefreshCommandOptions {
   provider?: string;
@@ -26,7 +30,6 @@ export interface RefreshCommandOptions {
   regions?: string[];
 }
 
-const LIVE_PROVIDERS = (): string[] => CLOUDS.filter((c) => c.livePrices).map((c) => c.name);
 
 /** Splits `--regions a,b --regions c` into [a, b, c]. */
 function regionList(values: readonly string[] | undefined): string[] {
@@ -34,9 +37,9 @@ function regionList(values: readonly string[] | undefined): string[] {
 }
 
 /** Which regions to refresh per provider, checked against the regions this package knows. */
-export function refreshTargets(options: RefreshCommandOptions): { providers: string[]; regions: Record<string, string[] | undefined> } {
-  const live = LIVE_PROVIDERS();
-  if (options.provider !== undefined && !live.includes(cloud(options.provider).name)) {
+export function refreshTargets(options: RefreshCommandOptions, clouds: CloudSet = CLOUDS): { providers: string[]; regions: Record<string, string[] | undefined> } {
+  const live = clouds.adapters.filter((c) => c.livePrices).map((c) => c.name);
+  if (options.provider !== undefined && !live.includes(clouds.get(options.provider).name)) {
     throw new UserError(`--provider ${options.provider}: no live price source for it (live sources: ${live.join(", ")})`);
   }
   const providers = options.provider ? [options.provider] : live;
@@ -57,9 +60,9 @@ export function refreshTargets(options: RefreshCommandOptions): { providers: str
   return { providers: Object.keys(regions).sort(cmp), regions };
 }
 
-export async function pricesRefreshCommand(options: RefreshCommandOptions, io: Io, deps: LiveDeps = {}): Promise<number> {
-  const { providers, regions } = refreshTargets(options);
-  const request: RefreshOptions = { providers, regions, ...deps, onProgress: (p) => io.stderr(`${p.provider}: ${p.message}\n`) };
+export async function pricesRefreshCommand(options: RefreshCommandOptions, io: Io, { clouds = CLOUDS, ...deps }: LiveDeps = {}): Promise<number> {
+  const { providers, regions } = refreshTargets(options, clouds);
+  const request: RefreshOptions = { clouds, providers, regions, ...deps, onProgress: (p) => io.stderr(`${p.provider}: ${p.message}\n`) };
   const outcomes = await refreshPrices(request);
   const table = new Table({ head: ["provider", "regions", "offers", "pages", "seconds", "result"], style: { head: [], border: [], compact: true }, colAligns: ["left", "right", "right", "right", "right", "left"] });
   for (const o of outcomes) {
@@ -79,10 +82,10 @@ export interface ShowCommandOptions {
   format: "table" | "json";
 }
 
-export async function pricesShowCommand(instanceType: string, options: ShowCommandOptions, io: Io, deps: LiveDeps = {}): Promise<number> {
+export async function pricesShowCommand(instanceType: string, options: ShowCommandOptions, io: Io, { clouds = CLOUDS, ...deps }: LiveDeps = {}): Promise<number> {
   const snapshot = loadSnapshot();
   const known = regionsByProvider(snapshot);
-  const providers = CLOUDS.map((c) => c.name).filter((p) => !options.region || known.get(p)?.has(options.region));
+  const providers = clouds.names.filter((p) => !options.region || known.get(p)?.has(options.region));
   if (providers.length === 0) {
     const all = [...known.values()].flatMap((s) => [...s]);
     throw new UserError(`--region: unknown region "${options.region}"${didYouMean(options.region!, all)}`);
@@ -91,6 +94,7 @@ export async function pricesShowCommand(instanceType: string, options: ShowComma
   const sellers = providers.filter((p) => snapshot.offers.some((o) => o.provider === p && o.instanceType === instanceType));
   const resolved = await resolvePrices({
     ...deps,
+    clouds,
     providers: sellers.length > 0 ? sellers : providers,
     regions: options.region ? Object.fromEntries(providers.map((p) => [p, [options.region!]])) : {},
     catalogFile: options.catalog,

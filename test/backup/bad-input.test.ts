@@ -5,6 +5,7 @@ import { CrossCloudBackup, type CrossCloudBackupArgs } from "../../components/ba
 import { planBackupArgs } from "../../core/backup";
 import { deploy, settled } from "./helpers/deploy";
 import { installEngine } from "./helpers/mock-engine";
+import { CLOUDS } from "../../clouds/registry";
 
 const s3 = { provider: "aws" as const, region: "us-east-1", bucket: "acme-orders" };
 const good: CrossCloudBackupArgs = { source: s3, sizeGiB: 100, dailyChangeGiB: 1 };
@@ -49,7 +50,7 @@ describe("bad input", () => {
 
 describe("destination chosen from the shipped prices", () => {
   it("emits on the cloud and in the region the plan chose, and reports the same cost", async () => {
-    const { plan } = planBackupArgs("chosen", good);
+    const { plan } = planBackupArgs("chosen", good, CLOUDS);
     const { engine, outputs } = await deploy("chosen", good);
     expect(plan.destination.pinned).toBe(false);
     expect(outputs.destination.provider).toBe(plan.destination.provider);

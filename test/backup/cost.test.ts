@@ -3,12 +3,12 @@ import { estimateCost } from "../../core/backup/cost";
 import { planBackup } from "../../core/backup/plan";
 import { validateBackupSpec, type BackupSpecInput } from "../../core/backup/spec";
 import { loadStoragePrices, type StoragePrices } from "../../core/backup/prices";
-import { placeOf } from "../../core/backup/clouds";
 import { NO_FEE, egress, prices, provider, storage } from "./helpers/prices";
+import { CLOUDS } from "../../clouds/registry";
 
 const NOW = new Date("2026-08-01T00:00:00Z");
-const spec = (input: BackupSpecInput, p: StoragePrices) => validateBackupSpec(input, { prices: p, now: NOW });
-const plan = (input: BackupSpecInput, p: StoragePrices) => planBackup("test", spec(input, p), p);
+const spec = (input: BackupSpecInput, p: StoragePrices) => validateBackupSpec(input, { clouds: CLOUDS, prices: p, now: NOW });
+const plan = (input: BackupSpecInput, p: StoragePrices) => planBackup("test", spec(input, p), p, CLOUDS);
 
 describe("monthly cost of one destination", () => {
   // One S3 source, one GCS destination, round numbers.
@@ -34,7 +34,7 @@ describe("monthly cost of one destination", () => {
   };
 
   it("adds storage by tier over the lifecycle, tiered egress of 30 days of change, requests and transfer fees", () => {
-    const e = estimateCost(spec(input, p), { provider: "gcp", region: "us-east1" }, p);
+    const e = estimateCost(spec(input, p), { provider: "gcp", region: "us-east1" }, p, CLOUDS);
     // 50 GiB/day: 1500 hot (30 d), 3000 cool (60 d), 4500 cold (90 d), the remaining 1000 archived.
     expect(e.storageUsd).toBeCloseTo(1500 * 0.02 + 3000 * 0.01 + 4500 * 0.004 + 1000 * 0.001, 9);
     // 1500 GiB a month: 1000 at 0.10, 500 at 0.05.
@@ -65,7 +65,7 @@ describe("monthly cost of one destination", () => {
   });
 
   it("prices the first full copy apart from the monthly cost", () => {
-    const e = estimateCost(spec(input, p), { provider: "gcp", region: "us-east1" }, p);
+    const e = estimateCost(spec(input, p), { provider: "gcp", region: "us-east1" }, p, CLOUDS);
     expect(e.initialCopyUsd).toBeCloseTo(1000 * 0.1 + 9000 * 0.05 + 10_000 * 0.01 + (10_000 / 1e4) * (0.004 + 0.05), 9);
   });
 });
@@ -171,7 +171,7 @@ describe("the plan against the shipped prices", () => {
     const chosen = plan({ source: { provider: "aws", region: "eu-west-1", bucket: "b" }, sizeGiB: 1000, dailyChangeGiB: 10 }, loadStoragePrices());
     for (const c of [chosen.destination, ...chosen.runnersUp]) {
       expect(c.provider).not.toBe("aws");
-      expect(placeOf(c.provider, c.region)?.[0]).toBe("europe");
+      expect(CLOUDS.placeOf(c.provider, c.region)?.[0]).toBe("europe");
     }
   });
 });

@@ -6,6 +6,7 @@ import { planBackupFile } from "../../core/backup";
 import { packagePath } from "../../core/util/package-root";
 import { settled } from "./helpers/deploy";
 import { installEngine, valueOf } from "./helpers/mock-engine";
+import { CLOUDS } from "../../clouds/registry";
 
 describe("examples/backup", () => {
   it("uses the same args as its backup.yaml, and deploys the destination the CLI plans", async () => {
@@ -16,7 +17,7 @@ describe("examples/backup", () => {
     expect(example.args).toEqual(spec);
     const [destination, monthly] = await Promise.all([valueOf(example.destination), valueOf(example.monthlyCostUsd)]);
     await settled();
-    const { plan } = planBackupFile(packagePath("examples", "backup", "backup.yaml"));
+    const { plan } = planBackupFile(packagePath("examples", "backup", "backup.yaml"), CLOUDS);
     expect(destination).toMatchObject({ provider: plan.destination.provider, region: plan.destination.region });
     expect(monthly).toBe(plan.destination.monthlyUsd);
     expect(engine.resources.filter((r) => r.type === "multicloud:index:CrossCloudBackup").map((r) => r.name)).toEqual(["orders-backup"]);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { BACKUP_CLOUDS, placeOf } from "../../core/backup/clouds";
 import { loadStoragePrices } from "../../core/backup/prices";
 import { GEOGRAPHIES } from "../../core/backup/types";
-import { CLOUD_NAMES } from "../../clouds/registry";
+import { CLOUDS } from "../../clouds/registry";
+
+const BACKUP_CLOUDS = CLOUDS.adapters;
+const placeOf = (provider: string, region: string) => CLOUDS.placeOf(provider, region);
 
 describe("regions and geographies", () => {
   it("covers every cloud of the registry, in its order", () => {
-    expect(BACKUP_CLOUDS.map((c) => c.name)).toEqual(CLOUD_NAMES);
+    expect(BACKUP_CLOUDS.map((c) => c.name)).toEqual(CLOUDS.names);
   });
 
   it("places every region in a known geography and country", () => {

@@ -1,10 +1,11 @@
+import { CLOUDS } from "../../clouds/registry";
 import { describe, expect, it } from "vitest";
 import { validateBackupSpec } from "../../core/backup/spec";
 import { loadStoragePrices } from "../../core/backup/prices";
 import { UserError } from "../../core/util/errors";
 
 const NOW = new Date("2026-08-01T00:00:00Z");
-const validate = (input: unknown) => validateBackupSpec(input, { prices: loadStoragePrices(), now: NOW });
+const validate = (input: unknown) => validateBackupSpec(input, { clouds: CLOUDS, prices: loadStoragePrices(), now: NOW });
 const s3 = { provider: "aws", region: "us-east-1", bucket: "orders" };
 const base = { source: s3, sizeGiB: 100, dailyChangeGiB: 1 };
 

@@ -31,8 +31,9 @@ describe("examples/web", () => {
   it("deploys the CLI's spec file with MultiCloudWorkload", async () => {
     const h = await setupPulumi({ config: { "project:sshPublicKey": SSH_KEY } });
     const program = (await import("../../examples/web/index")) as Record<string, any>;
-    await h.settle();
     const plan = (await valueOf(program.plan)) as unknown as Plan;
+    // After the plan: the component's notices are logged once its placement is decided.
+    await h.settle();
     const spec = read("examples/web/workload.yaml");
     expect(plan.workload).toBe("web");
     expect(plan.totals.replicas).toBeGreaterThanOrEqual(spec.demand.replicas);
@@ -53,7 +54,7 @@ describe("examples/yaml", () => {
     const properties = JSON.parse(JSON.stringify(web.properties).replace("${sshPublicKey}", SSH_KEY));
 
     await setupPulumi({ stack: "yaml" });
-    const provider = new MulticloudProvider();
+    const provider = await MulticloudProvider.create();
     const { state } = await provider.construct("web", web.type, properties, {});
     expect(await valueOf(state.placementSource as never)).toBe("computed");
     const outputs = Object.values(program.outputs as Record<string, string>).map((o) => /^\$\{web\.(\w+)\}$/.exec(o)![1]);

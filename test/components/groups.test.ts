@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { groupBounds, groupPlan, lifecycleSplit, type Grouping } from "../../components/workload/groups";
-import { cpuThresholds } from "../../components/workload/scaling";
+import { groupBounds, groupPlan, lifecycleSplit, type Grouping } from "../../kit/workload/groups";
+import { cpuThresholds } from "../../kit/workload/scaling";
 import type { Plan, PlanAllocation } from "../../core";
 
 function allocation(a: Partial<PlanAllocation> & Pick<PlanAllocation, "provider" | "region" | "instanceType" | "lifecycle" | "count">): PlanAllocation {

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { groupName, MAX_NAME, regionName, regionPartName, slug } from "../../components/workload/names";
-import { privateRanges } from "../../components/workload/network";
-import type { WorkloadGroup } from "../../components/workload/groups";
+import { groupName, MAX_NAME, regionName, regionPartName, slug } from "../../kit/workload/names";
+import { privateRanges } from "../../kit/workload/network";
+import type { WorkloadGroup } from "../../kit/workload/groups";
 
 function group(g: Partial<WorkloadGroup>): WorkloadGroup {
   return {

@@ -10,7 +10,7 @@ import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import { COMPONENTS, MulticloudProvider } from "../../provider/resources";
 import { argNames } from "../../components/workload/settings";
-import { WORKLOAD_EMITTERS } from "../../components/workload/emitters";
+import { CLOUDS } from "../../clouds/registry";
 import { allowedKeys } from "../../core/spec/issues";
 import { workloadSpecSchema } from "../../core/spec/schema";
 import { setupPulumi, valueOf } from "./harness";
@@ -36,7 +36,7 @@ describe("getSchema", () => {
   it("lists exactly the args the component accepts, and its outputs", async () => {
     const schema = JSON.parse(await new MulticloudProvider().getSchema()) as Schema;
     const workload = schema.resources[TOKEN]!;
-    expect(Object.keys(workload.inputProperties).sort()).toEqual(argNames(WORKLOAD_EMITTERS.map((e) => e.cloud)).sort());
+    expect(Object.keys(workload.inputProperties).sort()).toEqual(argNames(CLOUDS.names).sort());
     expect(workload.requiredInputs).toEqual(["demand", "providers"]);
     expect(Object.keys(workload.properties).sort()).toEqual(["groups", "monthlyCostUsd", "placementSource", "plan", "spec"]);
     expect(schema.types["multicloud:index:InstanceArch"]!.enum!.map((e) => e.value)).toEqual(["x86_64", "arm64", "any"]);
@@ -55,7 +55,7 @@ describe("getSchema", () => {
       [["constraints"], "WorkloadConstraintsArgs"],
       [["scaling"], "WorkloadScalingArgs"],
     ];
-    for (const [path, type] of sections) expect(fields(type), path.join(".")).toEqual(allowedKeys(workloadSpecSchema, path).sort());
+    for (const [path, type] of sections) expect(fields(type), path.join(".")).toEqual(allowedKeys(workloadSpecSchema(CLOUDS), path).sort());
   });
 
   it("references explicit providers as provider resources of their packages, and only existing types", async () => {
@@ -93,8 +93,8 @@ describe("construct", () => {
     // The program's own providers, as the engine knows them.
     const mine = [new AwsProvider("mine", { region: "us-east-1" }), new AzureProvider("mine", { location: "eastus" }), new GcpProvider("mine", { region: "us-central1" })];
     await Promise.all(mine.map((p) => valueOf(p.urn)));
-    new MulticloudProvider();
-    for (const { providerPackage: p } of WORKLOAD_EMITTERS) {
+    await MulticloudProvider.create();
+    for (const { providerPackage: p } of await Promise.all(CLOUDS.adapters.map((c) => c.loadWorkloadEmitter()))) {
       const urn = `urn:pulumi:dev::project::pulumi:providers:${p.name}::mine`;
       const registered = pulumi.runtime.getResourcePackage(p.name, p.version);
       expect(registered, p.name).toBeDefined();

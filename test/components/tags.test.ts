@@ -1,16 +1,9 @@
 /** One tag map for every cloud: merging, GCP label normalisation, and the checks each cloud runs. */
 import { describe, expect, it } from "vitest";
-import {
-  awsTagProblems,
-  azureTagProblems,
-  gcpLabelKey,
-  gcpLabelProblems,
-  gcpLabels,
-  gcpLabelValue,
-  planTagValue,
-  reservedTagProblems,
-  workloadTags,
-} from "../../components/workload/tags";
+import { planTagValue, reservedTagProblems, workloadTags } from "../../kit/workload/tags";
+import { awsTagProblems } from "../../clouds/aws/tags";
+import { azureTagProblems } from "../../clouds/azure/tags";
+import { gcpLabelKey, gcpLabelProblems, gcpLabels, gcpLabelValue } from "../../clouds/gcp/tags";
 
 const HASH = "sha256:3f2a9c0b1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e";
 

@@ -11,6 +11,7 @@ import { resolveWorkload } from "../../components/workload/resolve";
 import { catalogOf, offer } from "../helpers/catalog";
 import { setupPulumi, valueOf, type Harness } from "./harness";
 import { OFFERS, webArgs } from "./scenario";
+import { CLOUDS } from "../../clouds/registry";
 
 const COMPONENT = "multicloud:index:MultiCloudWorkload";
 
@@ -39,7 +40,7 @@ async function deploy(args: MultiCloudWorkloadArgs, placements?: unknown): Promi
 function pin(args: MultiCloudWorkloadArgs, plan: Plan): Record<string, unknown> {
   const specInput: Record<string, unknown> = { name: "web" };
   for (const key of SPEC_KEYS) if (args[key] !== undefined) specInput[key] = args[key];
-  const spec = validateSpec(specInput, catalogOf(OFFERS));
+  const spec = validateSpec(specInput, catalogOf(OFFERS), CLOUDS);
   return { web: structuredClone({ specHash: plan.specHash, spec, plan }) };
 }
 
@@ -50,7 +51,7 @@ async function planOf(run: Run): Promise<Plan> {
 /** The plan the component computes for the scenario today (resolved without deploying). */
 let plan: Plan;
 beforeAll(async () => {
-  plan = (await resolveWorkload(webArgs(), "web", { placements: undefined, stackConfig: "Pulumi.dev.yaml" })).plan;
+  plan = (await resolveWorkload(webArgs(), "web", { clouds: CLOUDS, placements: undefined, stackConfig: "Pulumi.dev.yaml" })).plan;
 });
 
 describe("a pinned placement", () => {

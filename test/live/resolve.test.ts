@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolvePrices, type ResolvePricesOptions } from "../../core/prices/resolve";
+import { CLOUDS } from "../../clouds/registry";
 import { loadSnapshot } from "../../core/catalog/snapshot";
 import type { FakeServer } from "../fakes/http";
 import { startAzureRetailFake, type RetailRow } from "../fakes/azure-retail";
@@ -27,6 +28,7 @@ let cacheDir: string;
 
 function options(overrides: Partial<ResolvePricesOptions> = {}): ResolvePricesOptions {
   return {
+    clouds: CLOUDS,
     providers: ["azure"],
     regions: { azure: ["eastus", "westeurope"] },
     live: true,

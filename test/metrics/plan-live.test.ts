@@ -12,6 +12,7 @@ import { startCloudWatchFake } from "../fakes/aws-cloudwatch";
 import { FAST_POLICY, noSleep } from "../fakes/policy";
 import { catalogCsv, offer } from "../helpers/catalog";
 import { T0 } from "./synthetic";
+import { CLOUDS } from "../../clouds/registry";
 
 const HOUR = 3_600_000;
 const NOW = new Date(T0 + 14 * 24 * HOUR + 30 * 60_000); // 14 days and 30 minutes after T0
@@ -28,6 +29,7 @@ const spec = (asg: string, extra: Record<string, unknown> = {}) => ({
 });
 
 const options = (overrides: Record<string, unknown> = {}) => ({
+  clouds: CLOUDS,
   catalogFile,
   live: true,
   cacheDir: dir,
@@ -67,7 +69,7 @@ describe("planWorkloadLive with demand.fromMetrics", () => {
       hours: { observed: 336, window: 336 },
     });
     expect(plan.totals.replicas).toBeGreaterThanOrEqual(57);
-    expect(plan.specHash).toBe(specHash(validateSpec(spec("busy"), resolveCatalog({ catalogFile }))));
+    expect(plan.specHash).toBe(specHash(validateSpec(spec("busy"), resolveCatalog(CLOUDS, { catalogFile }), CLOUDS)));
     expect(plan.prices.aws).toMatchObject({ source: "file" });
     expect(warnings).toEqual([]);
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadSnapshot, validateSpec } from "../../core";
 import type { UserError } from "../../core/util/errors";
+import { CLOUDS } from "../../clouds/registry";
 
 const base = { name: "web", demand: { replicas: 10, cpu: 2, memoryGiB: 8 }, providers: { aws: {} } };
 const problems = (fromMetrics: unknown): readonly string[] => {
   try {
-    validateSpec({ ...base, demand: { ...base.demand, fromMetrics } }, loadSnapshot());
+    validateSpec({ ...base, demand: { ...base.demand, fromMetrics } }, loadSnapshot(), CLOUDS);
     return [];
   } catch (err) {
     return (err as UserError).problems;
@@ -14,7 +15,7 @@ const problems = (fromMetrics: unknown): readonly string[] => {
 
 describe("demand.fromMetrics in the spec", () => {
   it("fills the documented defaults", () => {
-    const spec = validateSpec({ ...base, demand: { ...base.demand, fromMetrics: { aws: { autoScalingGroup: "web", region: "us-east-1" } } } }, loadSnapshot());
+    const spec = validateSpec({ ...base, demand: { ...base.demand, fromMetrics: { aws: { autoScalingGroup: "web", region: "us-east-1" } } } }, loadSnapshot(), CLOUDS);
     expect(spec.demand.fromMetrics).toEqual({ aws: { autoScalingGroup: "web", region: "us-east-1" }, lookbackDays: 14, percentile: 95, targetUtilization: 60, maxStepDown: 0.25 });
   });
 

@@ -1,13 +1,13 @@
 /**
- * Shared plumbing for the three embedded-snapshot builders (`clouds/<cloud>/snapshot.ts`): CSV
+ * Shared plumbing for every cloud's embedded-snapshot builder (`clouds/<cloud>/snapshot.ts`): CSV
  * reading, number parsing, rounding, medians, architecture names, drop accounting and the
  * "one spec per instance type" reconciliation. Only the cloud-specific rules live in the builders.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "csv-parse/sync";
-import { cmp, compareOffers, type Arch, type InstanceOffer } from "../core/catalog/offer";
-import { round } from "../core/util/round";
+import { cmp, compareOffers, type Arch, type InstanceOffer } from "../catalog/offer";
+import { round } from "../util/round";
 
 export type CsvRow = Record<string, string>;
 
@@ -40,7 +40,7 @@ export function parsePositive(cell: string | undefined): number | null {
   return n !== null && n > 0 ? n : null;
 }
 
-export { round } from "../core/util/round";
+export { round } from "../util/round";
 
 /** Prices are stored with at most 8 decimals; derived estimates use 6 (their precision is lower). */
 export const roundPrice = (usd: number): number => round(usd, 8);

@@ -1,0 +1,14 @@
+/**
+ * Azure tag rules, checked before anything is registered.
+ * https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/tag-resources#limitations
+ */
+import type { SpecProblem } from "../../core/spec/issues";
+
+const AZURE_FORBIDDEN = /[<>%&\\?/]/;
+
+export function azureTagProblems(tags: Readonly<Record<string, string>>): SpecProblem[] {
+  return Object.keys(tags)
+    .sort()
+    .filter((key) => key.length > 512 || tags[key]!.length > 256 || AZURE_FORBIDDEN.test(key))
+    .map((key) => ({ path: ["tags", key], message: "Azure allows keys of at most 512 characters without < > % & \\ ? /, and values of at most 256" }));
+}

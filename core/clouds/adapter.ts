@@ -1,0 +1,62 @@
+/**
+ * The one contract every cloud implements for planning (SkyPilot's `Cloud` is the model). A cloud
+ * is one folder, `clouds/<name>/`, whose `index.ts` exports one value of this type; the core only
+ * ever reaches a cloud through such a value, handed to it in a `CloudSet` (./cloud-set.ts), and
+ * never imports `clouds/`. So adding a fourth cloud is one folder plus one line in the registry
+ * (`clouds/registry.ts`).
+ *
+ * Everything here is planning facts and Pulumi-free: loading an adapter must not load a cloud SDK
+ * or Pulumi (live sources and builders require theirs when called). The resource emitters that
+ * realise a plan are loaded on demand through the `Cloud` type of the emitter kit (kit/cloud.ts),
+ * which extends this one.
+ *
+ * Adapters are stateless: caches live elsewhere.
+ */
+import type { z } from "zod";
+import type { InstanceOffer } from "../catalog/offer";
+import type { LivePriceSource } from "../prices/source";
+import type { MetricsSource } from "../metrics/source";
+import type { RegionTable, StorageFacts } from "../backup/types";
+import type { SpecProblem } from "../spec/issues";
+import type { SnapshotCitation } from "./citation";
+
+export type { SnapshotCitation } from "./citation";
+
+export interface CloudAdapter {
+  /** Key used in specs, catalogs and plans (`aws`): lower-case letters and digits. */
+  readonly name: string;
+  /** Human name for messages (`AWS`). */
+  readonly displayName: string;
+  /** True for burstable / shared-core types (DESIGN.md lists the rule per cloud). */
+  isBurstable(instanceType: string): boolean;
+  /** Every region of the cloud and where it is (geography, country): mapped once, here. */
+  readonly regions: RegionTable;
+  /** The cloud's object storage and transfer service, as the backup planner sees them. */
+  readonly storage: StorageFacts;
+  /**
+   * Fields a backup source on this cloud may set besides provider, region and prefix (`bucket`, or
+   * `storageAccount` and `container`): this cloud's piece of the backup spec's `source` schema.
+   */
+  readonly backupSourceFields: z.ZodRawShape;
+  /** The cloud's rules on resource tags (key and value lengths, characters, reserved prefixes). */
+  tagProblems(tags: Readonly<Record<string, string>>): SpecProblem[];
+  /** Builds this cloud's part of the embedded snapshot from ../shared/pricing-sources. */
+  buildSnapshot(sourcesDir: string): SnapshotBuild;
+  /** Live list prices (optional capability; core/prices/source.ts states the contract). */
+  readonly livePrices?: LivePriceSource;
+  /** Fleet utilization for `demand.fromMetrics` (optional capability; core/metrics/source.ts). */
+  readonly metrics?: MetricsSource;
+}
+
+/** One cloud's contribution to the embedded snapshot, as produced by `buildSnapshot`. */
+export interface SnapshotBuild {
+  rows: InstanceOffer[];
+  /** As-of date of the prices used for regions not in `regionAsOf` (YYYY-MM-DD or YYYY-MM). */
+  asOf: string;
+  /** Regions whose prices are of another date than `asOf`. */
+  regionAsOf: Record<string, string>;
+  /** Files used, with licence and date, for the attribution file. */
+  sources: SnapshotCitation[];
+  /** What the builder did to the raw data (dropped rows, outliers, estimates), for the attribution file. */
+  notes: string[];
+}

@@ -1,0 +1,35 @@
+/**
+ * Drift over every pinned workload (`multicloud drift`): for each, today's prices and demand are
+ * resolved once (core/prices/plan-live.ts), the optimum and any budgeted re-solve are planned
+ * from them, and ./drift.ts decides what to propose. Workloads are taken in name order, so the
+ * report is deterministic.
+ */
+import type { PinnedPlacement } from "../placement/record";
+import { planForDemand, planLive, type LivePlanOptions } from "../prices/plan-live";
+import { UserError } from "../util/errors";
+import { driftWorkload, type DriftSettings, type Planner } from "./drift";
+import type { DriftReport } from "./render";
+
+export interface DriftAllOptions extends LivePlanOptions {
+  /** Where the pins come from, for messages (`Pulumi.dev.yaml`). */
+  origin: string;
+  /** Each fallback taken (stale cache, snapshot, metrics unavailable), with its workload. */
+  onWarning?: (workload: string, warning: string) => void;
+}
+
+export async function driftAll(pinned: Readonly<Record<string, PinnedPlacement>>, settings: DriftSettings, options: DriftAllOptions): Promise<DriftReport> {
+  const report: DriftReport = { workloads: [] };
+  for (const name of Object.keys(pinned).sort()) {
+    const entry = pinned[name]!;
+    const today = await planLive(entry.spec, options).catch((err: unknown) => {
+      // Name the workload and where its spec lives: one bad pin must be findable among many.
+      if (err instanceof UserError) throw new UserError(`${options.origin}: multicloud:placements.${name}: ${err.message}`, err.problems);
+      throw err;
+    });
+    for (const w of today.warnings) options.onWarning?.(name, w);
+    // The optimum is today's plan; a budgeted re-solve uses the same prices and demand.
+    const planner: Planner = async (_spec, optimize) => (optimize ? planForDemand(today.spec, today.catalog, today.demand, optimize) : today.plan);
+    report.workloads.push(await driftWorkload(entry, today.catalog, planner, settings, options.clouds));
+  }
+  return report;
+}
