@@ -23,7 +23,7 @@ export type { WorkloadSpec, WorkloadSpecInput } from "./spec/schema";
 export { optimizePlacement, type Placement, type Allocation } from "./optimizer/optimize";
 export { buildPlan, specHash, planHash, placementSpec, type Plan, type PlanAllocation } from "./plan/plan";
 export { planSpec } from "./plan/plan-spec";
-export { UserError, InfeasibleError, InternalError } from "./util/errors";
+export { UserError, InfeasibleError, InternalError, LimitReachedError } from "./util/errors";
 export { resolvePrices, type ResolvePricesOptions, type ResolvedPrices } from "./prices/resolve";
 export { refreshPrices, type RefreshOutcome } from "./prices/refresh";
 export { planLive, type LivePlanOptions, type LivePlan } from "./prices/plan-live";

@@ -4,19 +4,27 @@
  */
 import { describe, expect, it } from "vitest";
 import * as path from "node:path";
-import { loadSnapshot, loadSpecFile, optimizePlacement, InternalError } from "../core";
-import { lpRelaxationBound, relaxationGap } from "../core/optimizer/solver";
+import { loadSnapshot, loadSpecFile, optimizePlacement, LimitReachedError, UserError } from "../core";
+import { lpRelaxationBound, relaxationGap, timeLimitFromEnv } from "../core/optimizer/solver";
 import { CLOUDS } from "../clouds/registry";
 
 describe("time limits", () => {
-  it("fails clearly when the limit stops the search before any placement is found", async () => {
+  it("is a limit reached (a user error naming the limit and how to raise it), not a bug, when the search finds no placement in time", async () => {
     const catalog = loadSnapshot();
     const spec = loadSpecFile(path.resolve(__dirname, "../examples/batch-spot/workload.yaml"), catalog, CLOUDS);
     // Unreduced, this model takes seconds before its first feasible placement.
     const stopped = optimizePlacement(spec, catalog, { reduce: false, timeLimitSeconds: 0.05 });
-    await expect(stopped).rejects.toBeInstanceOf(InternalError);
-    await expect(stopped).rejects.toThrow("the solver found no placement within 0.05 s");
+    await expect(stopped).rejects.toBeInstanceOf(LimitReachedError);
+    await expect(stopped).rejects.toBeInstanceOf(UserError);
+    await expect(stopped).rejects.toThrow(/the solver found no placement within 0.05 s \(its time limit\): raise it with MULTICLOUD_SOLVER_TIME_LIMIT=SECONDS/);
   }, 30_000);
+
+  it("takes the limit from MULTICLOUD_SOLVER_TIME_LIMIT, refusing a value that is not a positive number", () => {
+    expect(timeLimitFromEnv({})).toBe(60);
+    expect(timeLimitFromEnv({ MULTICLOUD_SOLVER_TIME_LIMIT: "120" })).toBe(120);
+    expect(() => timeLimitFromEnv({ MULTICLOUD_SOLVER_TIME_LIMIT: "0" })).toThrow('MULTICLOUD_SOLVER_TIME_LIMIT: expected a number of seconds > 0, got "0"');
+    expect(() => timeLimitFromEnv({ MULTICLOUD_SOLVER_TIME_LIMIT: "1m" })).toThrow(UserError);
+  });
 
   it("bounds the gap of a stopped search by the LP relaxation", async () => {
     // min x + y, 2x + 2y >= 3, integers: the MIP optimum is 2, the relaxation's 1.5.

@@ -12,7 +12,7 @@ import type { WorkloadSpec } from "../spec/schema";
 import { placementOptions, type PlacementOption } from "./options";
 import { compareOptions, reduceOptions } from "./reduce";
 import { buildModel, constraintsOfSpec } from "./model";
-import { solveMip, type SolveStatus } from "./solver";
+import { solveMip, timeLimitFromEnv, type SolveStatus } from "./solver";
 import { diagnoseInfeasibility, noEligibleOptionsError } from "./infeasibility";
 import { consolidate } from "./consolidate";
 import { InfeasibleError } from "../util/errors";
@@ -60,7 +60,7 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
   const protectedOptions = pinned.size === 0 ? [] : options.filter((o) => pinned.has(optionKey(o)));
   const candidates = [...new Set([...reduced, ...protectedOptions])].sort(compareOptions);
   const replicas = spec.demand.replicas;
-  const limits = { timeLimitSeconds: settings.timeLimitSeconds ?? 60 };
+  const limits = { timeLimitSeconds: settings.timeLimitSeconds ?? timeLimitFromEnv() };
   const keep = settings.keep && {
     minKept: settings.keep.minKept,
     pinned: new Map(candidates.flatMap((o, j) => (pinned.has(optionKey(o)) ? [[j, pinned.get(optionKey(o))!] as const] : []))),

@@ -7,7 +7,7 @@
  * solver, so solves never share state.
  */
 import highsLoader from "highs";
-import { InternalError } from "../util/errors";
+import { InternalError, LimitReachedError, UserError } from "../util/errors";
 
 type Highs = Awaited<ReturnType<typeof highsLoader>>;
 let loading: Promise<Highs> | undefined;
@@ -26,6 +26,19 @@ export interface SolveResult {
   values: Map<string, number>;
   /** Relative optimality gap: 0 when proven optimal. */
   gap: number;
+}
+
+/** Environment variable that sets the solver's time limit, in seconds. */
+export const TIME_LIMIT_ENV = "MULTICLOUD_SOLVER_TIME_LIMIT";
+export const DEFAULT_TIME_LIMIT_SECONDS = 60;
+
+/** The time limit from the environment, else the default; a bad value is the user's error, named. */
+export function timeLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[TIME_LIMIT_ENV];
+  if (text === undefined || text === "") return DEFAULT_TIME_LIMIT_SECONDS;
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0)) throw new UserError(`${TIME_LIMIT_ENV}: expected a number of seconds > 0, got "${text}"`);
+  return seconds;
 }
 
 export interface SolveLimits {
@@ -50,7 +63,12 @@ export async function solveMip(lp: string, limits: SolveLimits = { timeLimitSeco
   // incumbent was found, which a finite objective says.
   const hasSolution = status === "Optimal" || (status === "Time limit reached" && Number.isFinite(solution.ObjectiveValue));
   if (!hasSolution) {
-    if (status === "Time limit reached") throw new InternalError(`the solver found no placement within ${limits.timeLimitSeconds} s`);
+    if (status === "Time limit reached") {
+      throw new LimitReachedError(
+        `the solver found no placement within ${limits.timeLimitSeconds} s (its time limit): raise it with ${TIME_LIMIT_ENV}=SECONDS, ` +
+          "or make the search smaller (fewer regions, instance.families, a tighter instance.maxVcpu)",
+      );
+    }
     throw new InternalError(`the MIP solver stopped with status "${status}"`);
   }
   const values = new Map<string, number>();

@@ -4,6 +4,8 @@
  * - UserError: bad input the user can fix. The message names the field (or file and line), the
  *   rule, and how to fix it. Printed without a stack trace.
  * - InfeasibleError: a valid spec that no placement satisfies; names the conflicting constraints.
+ * - LimitReachedError: a valid spec whose search hit a configured limit before finding any
+ *   placement; names the limit and how to raise it.
  * - InternalError: a bug in this package. Printed with a "please report" hint.
  */
 
@@ -25,6 +27,10 @@ export class InfeasibleError extends UserError {
     super(message);
     this.conflicting = conflicting;
   }
+}
+
+export class LimitReachedError extends UserError {
+  override readonly name = "LimitReachedError";
 }
 
 export class InternalError extends Error {
