@@ -21,6 +21,14 @@ export type InstanceArch = (typeof InstanceArch)[keyof typeof InstanceArch];
 export const Protocol = { Tcp: "tcp", Udp: "udp" } as const;
 export type Protocol = (typeof Protocol)[keyof typeof Protocol];
 
+/** How a regional load balancer forwards: L4 passthrough, or HTTP. */
+export const TrafficProtocol = { Tcp: "tcp", Http: "http" } as const;
+export type TrafficProtocol = (typeof TrafficProtocol)[keyof typeof TrafficProtocol];
+
+/** How the load balancers and autohealing probe an instance. */
+export const HealthCheckProtocol = { Http: "http", Https: "https", Tcp: "tcp" } as const;
+export type HealthCheckProtocol = (typeof HealthCheckProtocol)[keyof typeof HealthCheckProtocol];
+
 /** Where a deployed placement came from. */
 export const PlacementSource = {
   /** The plan pinned in stack config (`multicloud:placements`) for this exact spec. */
@@ -119,6 +127,42 @@ export interface WorkloadScalingArgs {
   maxScaleOut?: number;
 }
 
+/** The health check shared by the load balancers and the groups' autohealing. */
+export interface WorkloadHealthCheckArgs {
+  /** http, https or tcp (default: http when the traffic is http or a path is given, else tcp). */
+  protocol?: HealthCheckProtocol;
+  /** Path probed by http(s) checks, starting with "/" (default "/"). */
+  path?: string;
+  /** Port probed on each instance (default: traffic.targetPort). */
+  port?: number;
+  /** Seconds between probes: 10 or 30 (default 10). */
+  intervalSeconds?: number;
+  /** Failed probes before an instance is taken out and replaced, 2-10 (default 3). */
+  unhealthyThreshold?: number;
+}
+
+/** One regional load balancer per region of the plan, in front of every group there (DESIGN.md "Traffic"). */
+export interface WorkloadTrafficArgs {
+  /** Port clients connect to on each regional load balancer. */
+  port: number;
+  /** Port the instances listen on (default: port). */
+  targetPort?: number;
+  /** tcp (L4 passthrough, default) or http. */
+  protocol?: TrafficProtocol;
+  /** Internet-facing load balancers (default false: internal); needs ingressCidrs. */
+  public?: boolean;
+  healthCheck?: WorkloadHealthCheckArgs;
+}
+
+/** A regional endpoint clients connect to. */
+export interface WorkloadEndpointOutput {
+  provider: string;
+  region: string;
+  /** The load balancer's IP address or DNS name. */
+  address: string;
+  port: number;
+}
+
 /** A port opened to `ingressCidrs` on every cloud. */
 export interface WorkloadPortArgs {
   port: number;
@@ -135,6 +179,8 @@ export interface MultiCloudWorkloadArgs {
   providers: { [cloud: string]: WorkloadProviderArgs };
   constraints?: WorkloadConstraintsArgs;
   scaling?: WorkloadScalingArgs;
+  /** Regional load balancers with a health check, and autohealing on it (absent: none). */
+  traffic?: WorkloadTrafficArgs;
 
   /** Price catalog CSV (DESIGN.md format): replaces every other price source for the providers it lists. */
   catalog?: string;

@@ -6,7 +6,8 @@
  */
 import type { SpecProblem } from "../../core/spec/issues";
 import { didYouMean } from "../../core/util/errors";
-import type { PreparedCloud } from "../../kit/workload/emitter";
+import type { CommonSettings, PreparedCloud } from "../../kit/workload/emitter";
+import type { WorkloadSpec } from "../../core/spec/schema";
 
 /** Region keys of providers and networks that the spec does not allow (typos, mostly). */
 export function regionKeyProblems(cloud: string, prepared: PreparedCloud, allowed: readonly string[] | undefined): SpecProblem[] {
@@ -60,4 +61,13 @@ export function networkProblems(cloud: string, prepared: PreparedCloud, plannedR
     }));
   }
   return [];
+}
+
+/**
+ * `traffic` against the resource settings: an internet-facing load balancer admits only the
+ * declared client ranges, so it needs some (0.0.0.0/0 only when listed).
+ */
+export function trafficSettingsProblems(spec: WorkloadSpec, common: CommonSettings): SpecProblem[] {
+  if (!spec.traffic?.public || common.ingressCidrs.length > 0) return [];
+  return [{ path: ["ingressCidrs"], message: "is required when traffic.public is true: list the client CIDR blocks the internet-facing load balancers admit (0.0.0.0/0 only if the whole internet may connect)" }];
 }

@@ -22,7 +22,7 @@ import type { PlacementSource } from "./args";
 import type { CommonSettings, PreparedCloud, WorkloadEmitter } from "../../kit/workload/emitter";
 import { groupPlan, type RegionGroups } from "../../kit/workload/groups";
 import { parseArgs } from "./settings";
-import { networkProblems, providerCoverageProblems, regionKeyProblems } from "./checks";
+import { networkProblems, providerCoverageProblems, regionKeyProblems, trafficSettingsProblems } from "./checks";
 
 export interface ResolvedCloud {
   emitter: WorkloadEmitter;
@@ -69,6 +69,7 @@ export async function resolveWorkload(args: unknown, resourceName: string, conte
   const emitters = await Promise.all(needed.map((c) => c.loadWorkloadEmitter()));
   const prepared = new Map<WorkloadEmitter, PreparedCloud>();
   if (spec && parsed.common) {
+    problems.push(...trafficSettingsProblems(spec, parsed.common).map(line));
     for (const emitter of emitters) {
       const result = emitter.prepare(parsed.sections[emitter.cloud], { spec, common: parsed.common });
       problems.push(...result.problems.map(line));

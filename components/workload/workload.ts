@@ -16,8 +16,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { planHash, type Plan } from "../../core/plan/plan";
 import { UserError } from "../../core/util/errors";
 import type { WorkloadSpec } from "../../core/spec/schema";
-import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadGroupOutput } from "./args";
-import type { EmittedGroup, RegionEmitInput } from "../../kit/workload/emitter";
+import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadEndpointOutput, WorkloadGroupOutput } from "./args";
+import { resolveTraffic } from "../../core/spec/traffic";
+import type { EmittedEndpoint, EmittedGroup, RegionEmitInput } from "../../kit/workload/emitter";
 import { regionName } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
 import { createdNetworkNotice, placementNotices } from "./notices";
@@ -32,6 +33,7 @@ interface WorkloadData {
   plan: Plan;
   placementSource: PlacementSource;
   groups: pulumi.Output<WorkloadGroupOutput[]>;
+  endpoints: pulumi.Output<WorkloadEndpointOutput[]>;
 }
 
 // Outside the class: the schema inferrer reads every class property as an output.
@@ -49,6 +51,8 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
   public readonly placementSource: pulumi.Output<PlacementSource>;
   /** One entry per emitted instance group. */
   public readonly groups: pulumi.Output<WorkloadGroupOutput[]>;
+  /** With `traffic`: one regional load balancer endpoint per region of the plan (else empty). */
+  public readonly endpoints: pulumi.Output<WorkloadEndpointOutput[]>;
 
   constructor(name: string, args: MultiCloudWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super(WORKLOAD_TOKEN, name, args as unknown as pulumi.Inputs, opts);
@@ -65,6 +69,7 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     this.monthlyCostUsd = output((d) => d.plan.totals.monthlyUsd);
     this.placementSource = output((d) => d.placementSource);
     this.groups = output((d) => d.groups);
+    this.endpoints = output((d) => d.endpoints);
   }
 
   /** Resolves once the placement is decided and every child is registered; rejects with why the component failed. */
@@ -93,6 +98,8 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     for (const warning of [...notices.warnings, ...resolved.inputWarnings.map((w) => `${spec.name}: ${w}`)]) void pulumi.log.warn(warning, this);
 
     const common = { ...resolved.common, tags: workloadTags(resolved.common.tags, spec.name, planHash(plan)) };
+    const traffic = spec.traffic ? resolveTraffic(spec.traffic) : undefined;
+    const emittedEndpoints: { provider: string; endpoint: EmittedEndpoint }[] = [];
     const emitted: EmittedGroup[] = resolved.clouds.flatMap(({ emitter, prepared, regions }) => {
       const cloud = emitter.cloud;
       const inputs: RegionEmitInput[] = regions.map((r) => ({
@@ -103,12 +110,17 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
       for (const r of regions.filter((r) => !prepared.networkRegions.includes(r.region))) {
         void pulumi.log.info(createdNetworkNotice(spec.name, cloud, r.region, privateRanges(cloud, r.region).network, prepared.networkArg), this);
       }
-      return prepared.emit({ workload: spec.name, parent: this, common, targetCpuUtilization: spec.scaling.targetCpuUtilization, regions: inputs });
+      const result = prepared.emit({ workload: spec.name, parent: this, common, targetCpuUtilization: spec.scaling.targetCpuUtilization, ...(traffic ? { traffic } : {}), regions: inputs });
+      emittedEndpoints.push(...result.endpoints.map((endpoint) => ({ provider: cloud, endpoint })));
+      return result.groups;
     });
 
     const groups = pulumi.all(emitted.map((e) => e.id.apply((id) => groupOutput(e, id))));
-    this.registerOutputs({ plan, spec, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups });
-    return { spec, plan, placementSource: source, groups };
+    const endpoints = pulumi.all(
+      emittedEndpoints.map(({ provider, endpoint: e }) => e.address.apply((address): WorkloadEndpointOutput => ({ provider, region: e.region, address, port: e.port }))),
+    );
+    this.registerOutputs({ plan, spec, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups, endpoints });
+    return { spec, plan, placementSource: source, groups, endpoints };
   }
 }
 

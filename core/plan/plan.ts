@@ -53,8 +53,10 @@ export interface Plan {
  * it is left out, and set-valued lists (regions, family globs) are sorted, so listing the same
  * regions in another order is the same spec (and keeps its pinned placement).
  */
-export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling"> {
-  const { scaling: _scaling, ...rest } = spec;
+export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling" | "traffic"> {
+  // Autoscaler and load balancer settings shape resources, not the placement: changing a health
+  // check must not unpin a plan.
+  const { scaling: _scaling, traffic: _traffic, ...rest } = spec;
   const sorted = (list: readonly string[]) => [...list].sort();
   return {
     ...rest,

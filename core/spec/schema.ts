@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
 import { fromMetricsSchema } from "../metrics/spec";
+import { trafficSchema } from "./traffic";
 
 const share = (what: string) =>
   z.number({ error: `expected a number between 0 and 1 (${what})` }).min(0).max(1);
@@ -73,6 +74,8 @@ function buildWorkloadSpecSchema(clouds: CloudSet) {
         maxScaleOut: z.number().min(1).max(100).default(2),
       })
       .default({ targetCpuUtilization: 60, maxScaleOut: 2 }),
+    /** How clients reach the workload (./traffic.ts); absent: no load balancer. */
+    traffic: trafficSchema.optional(),
   });
 }
 

@@ -9,6 +9,7 @@ import type { Catalog } from "../catalog/offer";
 import type { CloudSet } from "../clouds/cloud-set";
 import { didYouMean } from "../util/errors";
 import { regionsByProvider } from "../catalog/query";
+import { trafficProblems } from "./traffic";
 
 export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, clouds: CloudSet): SpecProblem[] {
   const problems: SpecProblem[] = [];
@@ -60,6 +61,8 @@ export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, cl
       problems.push({ path: ["providers", provider, "regions"], message: "lists a region more than once" });
     }
   }
+
+  if (spec.traffic) problems.push(...trafficProblems(spec.traffic));
 
   for (const key of Object.keys(constraints.quotas)) {
     const [provider = "", region = ""] = key.split("/");

@@ -9,7 +9,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { describeIssues, type SpecProblem } from "../../core/spec/issues";
 import type { WorkloadSpec } from "../../core/spec/schema";
-import type { CommonSettings, EmittedGroup, PrepareContext, WorkloadEmitter } from "./emitter";
+import type { CloudEmitResult, CommonSettings, EmittedEndpoint, EmittedGroup, PrepareContext, WorkloadEmitter } from "./emitter";
+import type { Traffic } from "../../core/spec/traffic";
 import type { Grouping, WorkloadGroup } from "./groups";
 import { regionName } from "./names";
 
@@ -27,10 +28,17 @@ export interface RegionContext {
   common: CommonSettings;
   tags: Record<string, string>;
   targetCpuUtilization: number;
+  /** The region's load balancer and health check (defaults applied); absent: none. */
+  traffic?: Traffic;
   parent: pulumi.Resource;
   provider: pulumi.ProviderResource;
   /** Options for every resource of the region: parented to the component, the region's provider. */
   opts: pulumi.CustomResourceOptions;
+}
+
+export interface RegionResult {
+  groups: EmittedGroup[];
+  endpoint?: Omit<EmittedEndpoint, "region">;
 }
 
 export interface EmitterDefinition<S extends CloudSettings> {
@@ -45,7 +53,8 @@ export interface EmitterDefinition<S extends CloudSettings> {
   /** The cloud's other cross-field rules (paths from the args root). */
   check(s: S, context: PrepareContext): SpecProblem[];
   defaultProvider(s: S, name: string, region: string, parent: pulumi.Resource): pulumi.ProviderResource;
-  emitRegion(s: S, region: RegionContext): EmittedGroup[];
+  /** The region's resources: its groups, and with `traffic` the load balancer's endpoint. */
+  emitRegion(s: S, region: RegionContext): EmittedGroup[] | RegionResult;
   providerPackage: WorkloadEmitter["providerPackage"];
 }
 
@@ -70,9 +79,10 @@ export function defineWorkloadEmitter<S extends CloudSettings>(d: EmitterDefinit
           networkRegions: Object.keys((s[d.networkKey] ?? {}) as object),
           networkArg: `${d.cloud}.${d.networkKey}`,
           defaultProvider: (name, region, parent) => d.defaultProvider(s, name, region, parent),
-          emit: (input) =>
-            input.regions.flatMap((r) =>
-              d.emitRegion(s, {
+          emit: (input) => {
+            const out: CloudEmitResult = { groups: [], endpoints: [] };
+            for (const r of input.regions) {
+              const result = d.emitRegion(s, {
                 workload: input.workload,
                 region: r.region,
                 name: regionName(input.workload, d.cloud, r.region),
@@ -80,11 +90,17 @@ export function defineWorkloadEmitter<S extends CloudSettings>(d: EmitterDefinit
                 common: input.common,
                 tags: input.common.tags,
                 targetCpuUtilization: input.targetCpuUtilization,
+                ...(input.traffic ? { traffic: input.traffic } : {}),
                 parent: input.parent,
                 provider: r.provider,
                 opts: { parent: input.parent, provider: r.provider },
-              }),
-            ),
+              });
+              const { groups, endpoint } = Array.isArray(result) ? { groups: result, endpoint: undefined } : result;
+              out.groups.push(...groups);
+              if (endpoint) out.endpoints.push({ region: r.region, ...endpoint });
+            }
+            return out;
+          },
         },
       };
     },

@@ -16,6 +16,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { WorkloadSpec } from "../../core/spec/schema";
 import type { SpecProblem } from "../../core/spec/issues";
 import type { Grouping, WorkloadGroup } from "./groups";
+import type { Traffic } from "../../core/spec/traffic";
 
 export interface Port {
   port: number;
@@ -68,7 +69,7 @@ export interface PreparedCloud {
   readonly networkArg: string;
   /** A default provider for a region, parented to the component. */
   defaultProvider(name: string, region: string, parent: pulumi.Resource): pulumi.ProviderResource;
-  emit(input: CloudEmitInput): EmittedGroup[];
+  emit(input: CloudEmitInput): CloudEmitResult;
 }
 
 export interface CloudEmitInput {
@@ -78,7 +79,22 @@ export interface CloudEmitInput {
   /** Common settings with `tags` already merged with the workload and plan tags. */
   common: CommonSettings;
   targetCpuUtilization: number;
+  /** The load balancer and health check of every region, defaults applied; absent: none. */
+  traffic?: Traffic;
   regions: RegionEmitInput[];
+}
+
+/** What a prepared cloud registered: its groups, and one endpoint per region when `traffic` is set. */
+export interface CloudEmitResult {
+  groups: EmittedGroup[];
+  endpoints: EmittedEndpoint[];
+}
+
+/** A regional load balancer's address (output `endpoints`). */
+export interface EmittedEndpoint {
+  region: string;
+  address: pulumi.Output<string>;
+  port: number;
 }
 
 export interface RegionEmitInput {

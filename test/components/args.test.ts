@@ -62,7 +62,7 @@ describe("cidrProblem", () => {
 });
 
 function prepared(p: Partial<PreparedCloud>): PreparedCloud {
-  return { networkRegions: [], networkArg: "aws.networks", defaultProvider: () => { throw new Error("unused"); }, emit: () => [], ...p };
+  return { networkRegions: [], networkArg: "aws.networks", defaultProvider: () => { throw new Error("unused"); }, emit: () => ({ groups: [], endpoints: [] }), ...p };
 }
 
 describe("region checks", () => {
