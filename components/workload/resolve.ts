@@ -104,6 +104,12 @@ export async function resolveWorkload(args: unknown, resourceName: string, conte
   });
   for (const c of clouds) {
     const planned = c.regions.map((r) => r.region);
+    if (valid.traffic && !c.emitter.servesTraffic) {
+      problems.push(
+        `traffic: the plan places instances on ${c.emitter.cloud}, whose resources do not include load balancers yet: ` +
+          `remove traffic, or leave ${c.emitter.cloud} out of providers, or wire your own load balancer to the \`groups\` output`,
+      );
+    }
     problems.push(...providerCoverageProblems(c.emitter.cloud, c.prepared, planned).map(line));
     problems.push(...networkProblems(c.emitter.cloud, c.prepared, planned, common).map(line));
   }

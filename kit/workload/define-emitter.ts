@@ -56,12 +56,15 @@ export interface EmitterDefinition<S extends CloudSettings> {
   /** The region's resources: its groups, and with `traffic` the load balancer's endpoint. */
   emitRegion(s: S, region: RegionContext): EmittedGroup[] | RegionResult;
   providerPackage: WorkloadEmitter["providerPackage"];
+  /** True once `emitRegion` creates the region's load balancer for `traffic` (and returns its endpoint). */
+  servesTraffic?: boolean;
 }
 
 export function defineWorkloadEmitter<S extends CloudSettings>(d: EmitterDefinition<S>): WorkloadEmitter {
   return {
     cloud: d.cloud,
     grouping: d.grouping,
+    servesTraffic: d.servesTraffic ?? false,
     providerPackage: d.providerPackage,
     prepare(section, context) {
       const raw = section ?? {};

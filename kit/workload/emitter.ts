@@ -50,6 +50,12 @@ export interface WorkloadEmitter {
   readonly cloud: string;
   /** Whether one group may hold both lifecycles. */
   readonly grouping: Grouping;
+  /**
+   * Whether the emitter realises `traffic` (a regional load balancer, its health check and
+   * autohealing). A spec with `traffic` on a cloud whose emitter does not is refused at preview,
+   * never silently deployed without its load balancers.
+   */
+  readonly servesTraffic: boolean;
   /** Validates `args.<cloud>` (undefined when absent). Registers nothing. */
   prepare(section: unknown, context: PrepareContext): PrepareResult;
   /**
