@@ -1,14 +1,18 @@
 /**
  * GCP workload emitter. Per region: where no network is given, a custom-mode VPC network with one
- * private subnetwork (Private Google Access on); a firewall rule admitting only the declared ports
- * from the declared CIDRs to the workload's instances (none when no port is declared). Per group:
- * an instance template (shielded VM, OS Login, no external IP unless asked, no service account,
- * the user data as `user-data` metadata for cloud-init, labels normalised to GCP rules) and a
- * regional managed instance group with a regional autoscaler on CPU. A managed instance group is
- * all spot or none, so spot and on-demand instances of a type are separate groups.
+ * private subnetwork (Private Google Access on) and, unless `egress: "none"`, a Cloud Router with a
+ * Cloud NAT gateway so that instances without public IPs still reach package mirrors and APIs; a
+ * firewall rule admitting only the declared ports from the declared CIDRs to the workload's
+ * instances (none when no port is declared). Per group: an instance template (shielded VM, OS
+ * Login, no external IP unless asked, no service account, the user data as `user-data` metadata
+ * for cloud-init, labels normalised to GCP rules) and a regional managed instance group with a
+ * regional autoscaler on CPU. A managed instance group is all spot or none, so spot and on-demand
+ * instances of a type are separate groups.
  *
- * Template changes reach new instances only (update policy OPPORTUNISTIC), as on AWS and Azure: a
- * re-tagged plan never recreates running instances.
+ * A new template (image, user data, labels) rolls out proactively with surge: the group adds new
+ * instances before it removes old ones (maxUnavailable 0), so it never drops below the plan while
+ * it replaces every instance. Replace, not refresh, as cloud-init reads `user-data` at first boot
+ * only; the price is that a new plan (its hash is a label) also replaces the running instances.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
@@ -36,6 +40,13 @@ export interface GcpWorkloadArgs {
   networks?: { [region: string]: GcpNetworkArgs };
   /** Boot image; default: the Ubuntu 24.04 LTS image family for the instances' architecture. */
   image?: string;
+  /**
+   * Outbound internet access of the networks the component creates: "nat" (default) adds a Cloud
+   * Router and a Cloud NAT gateway per region, "none" adds nothing. Networks you give keep their
+   * own egress. (A plain string: the provider schema generator takes no union types; the settings
+   * schema checks the value.)
+   */
+  egress?: string;
 }
 
 const settingsSchema = z.strictObject({
@@ -43,11 +54,21 @@ const settingsSchema = z.strictObject({
   project: z.string().min(1).optional(),
   networks: byRegion(z.strictObject({ network: inputString, subnetwork: inputString })).optional(),
   image: z.string().min(1).optional(),
+  egress: z.enum(["nat", "none"]).default("nat"),
 });
 type GcpSettings = z.output<typeof settingsSchema>;
 
 const GROUP_KIND = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager";
 const UBUNTU_FAMILY = { x86_64: "ubuntu-2404-lts-amd64", arm64: "ubuntu-2404-lts-arm64" } as const;
+
+/**
+ * Zones a regional managed instance group spreads over when none are pinned: three ("By default, a
+ * regional MIG distributes managed instances evenly across three zones",
+ * https://cloud.google.com/compute/docs/instance-groups/regional-migs#selectingzones). Which three
+ * the API picks cannot be looked up, so the count is a constant rather than a getZones invoke, and
+ * zones are not pinned with distributionPolicyZones (that field replaces the group when changed).
+ */
+const MIG_ZONES = 3;
 
 export const gcpWorkloadEmitter: WorkloadEmitter = defineWorkloadEmitter({
   cloud: "gcp",
@@ -67,7 +88,7 @@ function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
   const labels = gcpLabels(r.tags);
   // Network tag selecting the workload's instances in the firewall rule.
   const targetTag = `multicloud-${slug(workload)}`;
-  const network = s.networks?.[r.region] ?? privateNetwork(name, r.region, opts);
+  const network = s.networks?.[r.region] ?? privateNetwork(name, r.region, s.egress, opts);
 
   if (common.ports.length > 0) {
     new compute.Firewall(name, {
@@ -99,7 +120,7 @@ function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
       region: r.region,
       baseInstanceName: gname.slice(0, 50).replace(/-+$/, ""),
       versions: [{ name: "primary", instanceTemplate: template.selfLinkUnique }],
-      updatePolicy: { type: "OPPORTUNISTIC", minimalAction: "REPLACE" },
+      updatePolicy: rollingUpdate(),
     }, opts);
     new compute.RegionAutoscaler(gname, {
       region: r.region,
@@ -113,6 +134,18 @@ function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
     }, opts);
     return { group: g, kind: GROUP_KIND, id: group.selfLink };
   });
+}
+
+/**
+ * Proactive rolling replacement with surge. Both knobs are always sent (the provider sends an unset
+ * one as fixed 0, and 0 for both is rejected: "At least one of either maxSurge or maxUnavailable must
+ * be greater than 0", https://cloud.google.com/python/docs/reference/compute/0.7.0/google.cloud.compute_v1.types.InstanceGroupManagerUpdatePolicy).
+ * A regional group's fixed value must be 0 or at least its zone count (API error quoted in
+ * https://github.com/terraform-google-modules/terraform-example-foundation/pull/427), hence a surge
+ * of MIG_ZONES and no unavailability; surge needs SUBSTITUTE (RECREATE requires maxSurge 0).
+ */
+function rollingUpdate() {
+  return { type: "PROACTIVE", minimalAction: "REPLACE", maxSurgeFixed: MIG_ZONES, maxUnavailableFixed: 0, replacementMethod: "SUBSTITUTE" };
 }
 
 /** Spot instances are deleted on preemption (the group recreates them); GPUs cannot live-migrate. */
@@ -130,7 +163,9 @@ function firewallAllows(ports: readonly Port[]): { protocol: string; ports: stri
   return [...byProtocol].map(([protocol, list]) => ({ protocol, ports: list }));
 }
 
-function privateNetwork(name: string, region: string, opts: pulumi.CustomResourceOptions): { network: pulumi.Output<string>; subnetwork: pulumi.Output<string> } {
+type Egress = GcpSettings["egress"];
+
+function privateNetwork(name: string, region: string, egress: Egress, opts: pulumi.CustomResourceOptions): { network: pulumi.Output<string>; subnetwork: pulumi.Output<string> } {
   const net = new compute.Network(name, { autoCreateSubnetworks: false, routingMode: "REGIONAL" }, opts);
   const subnet = new compute.Subnetwork(name, {
     region,
@@ -138,5 +173,22 @@ function privateNetwork(name: string, region: string, opts: pulumi.CustomResourc
     ipCidrRange: privateRanges("gcp", region).subnets[0],
     privateIpGoogleAccess: true,
   }, opts);
+  if (egress === "nat") natGateway(name, region, net.id, opts);
   return { network: net.id, subnetwork: subnet.id };
+}
+
+/**
+ * Outbound access for instances without public IPs: a Cloud NAT gateway lives on a Cloud Router of
+ * the same region and network (https://cloud.google.com/nat/docs/overview). Google allocates the NAT
+ * addresses (AUTO_ONLY), and every range of the network's subnets is translated, so a subnet added
+ * later needs no change here. The router has no BGP: it serves NAT only.
+ */
+function natGateway(name: string, region: string, network: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): void {
+  const router = new compute.Router(name, { region, network }, opts);
+  new compute.RouterNat(name, {
+    region,
+    router: router.name,
+    natIpAllocateOption: "AUTO_ONLY",
+    sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+  }, opts);
 }

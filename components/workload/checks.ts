@@ -57,7 +57,7 @@ export function networkProblems(cloud: string, prepared: PreparedCloud, plannedR
   if (rules.assignPublicIp) {
     return missing.map((region) => ({
       path: ["assignPublicIp"],
-      message: `conflicts with the private network the component would create in ${cloud}/${region} (it has no internet gateway): give ${prepared.networkArg}["${region}"] with internet access, or leave assignPublicIp false`,
+      message: `conflicts with the private network the component would create in ${cloud}/${region} (instances there reach the internet through NAT, never through a public IP of their own): give ${prepared.networkArg}["${region}"] with internet access, or leave assignPublicIp false`,
     }));
   }
   return [];

@@ -61,5 +61,5 @@ export function ageInDays(asOf: string, now: Date): number {
 
 /** Logged for each region where the component creates the network itself. */
 export function createdNetworkNotice(workload: string, cloud: string, region: string, range: string, networkArg: string): string {
-  return `${workload}: no network given for ${cloud}/${region}: creating a private network (${range}, no internet access). Give ${networkArg}["${region}"] to use your own.`;
+  return `${workload}: no network given for ${cloud}/${region}: creating a private network (${range}; outbound internet through NAT unless ${cloud}.egress is "none", no public address on instances). Give ${networkArg}["${region}"] to use your own.`;
 }

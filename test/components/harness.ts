@@ -153,6 +153,10 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
     out.selfLink = `https://www.googleapis.com/compute/v1/projects/p/${name}`;
     out.selfLinkUnique = `https://www.googleapis.com/compute/v1/projects/p/${name}?uniqueId=7`;
   }
+  // A new launch template is at version 1 (AWS numbers versions from 1); groups reference it.
+  if (type === "aws:ec2/launchTemplate:LaunchTemplate") out.latestVersion = 1;
+  // A VPC Elastic IP's allocation id is its id (eipalloc-...); NAT gateways take it.
+  if (type === "aws:ec2/eip:Eip") out.allocationId = `${name}_id`;
   if (type === "azure-native:network:VirtualNetwork") {
     out.subnets = (inputs.subnets as { name: string }[]).map((s) => ({ ...s, id: `/subscriptions/s/virtualNetworks/${name}/subnets/${s.name}` }));
   }

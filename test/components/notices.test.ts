@@ -55,7 +55,7 @@ describe("placement notices", () => {
 
   it("names the range and the arg of a created network", () => {
     expect(createdNetworkNotice("web", "gcp", "us-central1", "10.59.0.0/16", "gcp.networks")).toBe(
-      'web: no network given for gcp/us-central1: creating a private network (10.59.0.0/16, no internet access). Give gcp.networks["us-central1"] to use your own.',
+      'web: no network given for gcp/us-central1: creating a private network (10.59.0.0/16; outbound internet through NAT unless gcp.egress is \"none\", no public address on instances). Give gcp.networks["us-central1"] to use your own.',
     );
   });
 });

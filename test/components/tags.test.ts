@@ -52,6 +52,9 @@ describe("tag checks", () => {
   it("applies AWS and Azure limits", () => {
     expect(awsTagProblems({ "aws:owner": "x", fine: "y" }).map((p) => p.path)).toEqual([["tags", "aws:owner"]]);
     expect(awsTagProblems({ k: "v".repeat(257) }).map((p) => p.path)).toEqual([["tags", "k"]]);
+    // EC2 resources take keys of at most 127 characters (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Tag.html).
+    expect(awsTagProblems({ ["k".repeat(127)]: "v" })).toEqual([]);
+    expect(awsTagProblems({ ["k".repeat(128)]: "v" }).map((p) => p.path)).toEqual([["tags", "k".repeat(128)]]);
     expect(azureTagProblems({ "a/b": "x", "a-b": "y" }).map((p) => p.path)).toEqual([["tags", "a/b"]]);
   });
 

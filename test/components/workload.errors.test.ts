@@ -74,7 +74,7 @@ describe("MultiCloudWorkload with bad args", () => {
 
     const publicIp = webArgs({ assignPublicIp: true });
     expect(await failWith(publicIp)).toContain(
-      'assignPublicIp: conflicts with the private network the component would create in aws/us-east-1 (it has no internet gateway): give aws.networks["us-east-1"] with internet access, or leave assignPublicIp false',
+      'assignPublicIp: conflicts with the private network the component would create in aws/us-east-1 (instances there reach the internet through NAT, never through a public IP of their own): give aws.networks["us-east-1"] with internet access, or leave assignPublicIp false',
     );
 
     expect(await failWith(webArgs({ ingressCidrs: [] }))).toContain("ingressCidrs: is required when ports are declared");

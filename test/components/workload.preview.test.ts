@@ -40,7 +40,7 @@ describe("MultiCloudWorkload in preview", () => {
   });
 
   it("registers the whole graph, with known sizes", () => {
-    expect(h.resources).toHaveLength(34);
+    expect(h.resources).toHaveLength(56);
     const asg = h.ofType("aws:autoscaling/group:Group").map((r) => [r.name, r.inputs.minSize, r.inputs.maxSize]);
     expect(asg).toEqual([
       ["web-aws-us-east-1-m7i-xlarge", 3, 5],

@@ -29,6 +29,8 @@ const T = {
   gcpProvider: "pulumi:providers:gcp",
   network: "gcp:compute/network:Network",
   subnetwork: "gcp:compute/subnetwork:Subnetwork",
+  router: "gcp:compute/router:Router",
+  routerNat: "gcp:compute/routerNat:RouterNat",
   firewall: "gcp:compute/firewall:Firewall",
   template: "gcp:compute/instanceTemplate:InstanceTemplate",
   mig: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
@@ -82,6 +84,13 @@ describe("a plan across AWS, Azure and GCP", () => {
           `${T.vpc} web-aws-${r}`,
           `${T.subnet} web-aws-${r}-subnet-0`,
           `${T.subnet} web-aws-${r}-subnet-1`,
+          `${T.subnet} web-aws-${r}-public`,
+          `aws:ec2/internetGateway:InternetGateway web-aws-${r}`,
+          `aws:ec2/eip:Eip web-aws-${r}-nat`,
+          `aws:ec2/natGateway:NatGateway web-aws-${r}-nat`,
+          `aws:ec2/routeTable:RouteTable web-aws-${r}-public`,
+          `aws:ec2/routeTable:RouteTable web-aws-${r}-private`,
+          ...["public", "subnet-0", "subnet-1"].map((p) => `aws:ec2/routeTableAssociation:RouteTableAssociation web-aws-${r}-${p}`),
           `${T.sg} web-aws-${r}`,
           `${T.lt} web-aws-${r}-x86-64`,
           `${T.asg} web-aws-${r}-m7i-xlarge`,
@@ -92,11 +101,15 @@ describe("a plan across AWS, Azure and GCP", () => {
         `${T.identity} web-azure-eastus`,
         `${T.nsg} web-azure-eastus`,
         `${T.vnet} web-azure-eastus`,
+        `azure-native:network:PublicIPAddress web-azure-eastus-nat`,
+        `azure-native:network:NatGateway web-azure-eastus-nat`,
         `${T.vmss} web-azure-eastus-standard-d4s-v5`,
         `${T.autoscale} web-azure-eastus-standard-d4s-v5`,
         `${T.gcpProvider} web-gcp-us-central1`,
         `${T.network} web-gcp-us-central1`,
         `${T.subnetwork} web-gcp-us-central1`,
+        `${T.router} web-gcp-us-central1`,
+        `${T.routerNat} web-gcp-us-central1`,
         `${T.firewall} web-gcp-us-central1`,
         ...["on-demand", "spot"].flatMap((l) => [
           `${T.template} web-gcp-us-central1-n2-standard-4-${l}`,
@@ -125,7 +138,7 @@ describe("a plan across AWS, Azure and GCP", () => {
     for (const urn of children) expect(urn, urn).toMatch(new RegExp(`::${COMPONENT}\\$[^$]+::[^:]+$`));
   });
 
-  it("sizes AWS groups as planned: on-demand base, spot above it, max = ceil(count x maxScaleOut)", () => {
+  it("sizes AWS groups as planned: on-demand base, the plan's on-demand share above it, max = ceil(count x maxScaleOut)", () => {
     for (const region of ["us-east-1", "us-west-2"]) {
       const od = planned("aws", region, "on-demand");
       const spot = planned("aws", region, "spot");
@@ -135,10 +148,11 @@ describe("a plan across AWS, Azure and GCP", () => {
       expect(asg.capacityRebalance).toBe(spot > 0);
       expect(asg.mixedInstancesPolicy.instancesDistribution).toMatchObject({
         onDemandBaseCapacity: od,
-        onDemandPercentageAboveBaseCapacity: spot > 0 ? 0 : 100,
+        // The plan's on-demand share, rounded up (clouds/aws/workload-emitter.ts onDemandPercentAboveBase).
+        onDemandPercentageAboveBaseCapacity: Math.ceil((100 * od) / (od + spot)),
       });
       expect(asg.mixedInstancesPolicy.launchTemplate.overrides).toEqual([{ instanceType: "m7i.xlarge" }]);
-      expect(asg.mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateId).toBe(`web-aws-${region}-x86-64_id`);
+      expect(asg.mixedInstancesPolicy.launchTemplate.launchTemplateSpecification).toEqual({ launchTemplateId: `web-aws-${region}-x86-64_id`, version: "1" });
       expect(asg.vpcZoneIdentifiers).toEqual([`web-aws-${region}-subnet-0_id`, `web-aws-${region}-subnet-1_id`]);
     }
   });

@@ -1,0 +1,664 @@
+/**
+ * AWS conformance: MultiCloudWorkload under Pulumi's mocks, on a matrix of plans that place
+ * instances on AWS (on-demand only, spot next to on-demand, two regions, a GPU type, arm64, a given
+ * network with public IPs asked, a created network without egress). Every registered aws:*
+ * resource is checked against the documented AWS API rules, one rule per object, each with the
+ * page it comes from (researched in /tmp/research/aws-rules.md); then what "a pulumi up that
+ * serves" needs: egress through NAT, rolling updates by instance refresh, on-demand kept above the
+ * base in the plan's share.
+ *
+ * The rules read only recorded inputs. Under the mocks an id is `${logical name}_id`, so a
+ * reference (vpcId, subnetId, ...) is resolved to its resource by id and type.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { MultiCloudWorkload, type MultiCloudWorkloadArgs } from "../../components";
+import type { InstanceOffer } from "../../core/catalog/offer";
+import type { Plan } from "../../core";
+import { offer } from "../helpers/catalog";
+import { setupPulumi, valueOf, type Recorded } from "../components/harness";
+import { webArgs } from "../components/scenario";
+
+const T = {
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  lt: "aws:ec2/launchTemplate:LaunchTemplate",
+  igw: "aws:ec2/internetGateway:InternetGateway",
+  eip: "aws:ec2/eip:Eip",
+  nat: "aws:ec2/natGateway:NatGateway",
+  rt: "aws:ec2/routeTable:RouteTable",
+  rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  asg: "aws:autoscaling/group:Group",
+  policy: "aws:autoscaling/policy:Policy",
+} as const;
+
+/** Pulumi's auto-name appends "-" and 7 hex characters to the logical name. */
+const AUTO_NAME_SUFFIX = 8;
+
+// ---------------------------------------------------------------------------------------------
+// The matrix
+
+const M7I = { instanceType: "m7i.xlarge", vcpu: 4, memoryGiB: 16 } as const;
+
+interface Scenario {
+  name: string;
+  args: MultiCloudWorkloadArgs;
+}
+
+function awsOnly(offers: InstanceOffer[], overrides: Partial<MultiCloudWorkloadArgs>): MultiCloudWorkloadArgs {
+  const regions = [...new Set(offers.map((o) => o.region))].sort();
+  return webArgs({ demand: { replicas: 6, cpu: 2, memoryGiB: 8 }, providers: { aws: { regions } }, constraints: {}, ...overrides }, offers);
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: "on-demand only",
+    args: awsOnly([offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2 })], {}),
+  },
+  {
+    // 3 instances, at most 34% of replicas on spot: 1 spot + 2 on-demand (percent 67 above the base).
+    name: "spot next to on-demand",
+    args: awsOnly([offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2, spotHourlyUsd: 0.06 })], { constraints: { maxSpotShare: 0.34 } }),
+  },
+  {
+    name: "two regions",
+    args: awsOnly(
+      [offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2 }), offer({ provider: "aws", region: "us-west-2", ...M7I, onDemandHourlyUsd: 0.21 })],
+      { demand: { replicas: 8, cpu: 2, memoryGiB: 8 }, constraints: { quotas: { "aws/us-east-1": { vcpu: 8 }, "aws/us-west-2": { vcpu: 8 } } } },
+    ),
+  },
+  {
+    name: "GPU (g6.xlarge, L4)",
+    args: awsOnly([offer({ provider: "aws", region: "us-east-1", instanceType: "g6.xlarge", vcpu: 4, memoryGiB: 16, gpus: 1, gpuType: "l4", onDemandHourlyUsd: 0.805 })], {
+      demand: { replicas: 2, cpu: 2, memoryGiB: 8, gpus: 1 },
+      instance: { gpuType: "l4" },
+    }),
+  },
+  {
+    name: "arm64 (m7g)",
+    args: awsOnly([offer({ provider: "aws", region: "us-west-2", instanceType: "m7g.xlarge", vcpu: 4, memoryGiB: 16, arch: "arm64", onDemandHourlyUsd: 0.163 })], {
+      instance: { arch: "arm64" },
+    }),
+  },
+  {
+    name: "given network, public IPs asked",
+    args: awsOnly([offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2 })], {
+      assignPublicIp: true,
+      aws: { networks: { "us-east-1": { vpcId: "vpc-0given", subnetIds: ["subnet-0a", "subnet-0b"] } } },
+    }),
+  },
+  {
+    name: "egress none",
+    args: awsOnly([offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2 })], { aws: { egress: "none" } }),
+  },
+];
+
+interface Deployed {
+  scenario: Scenario;
+  plan: Plan;
+  graph: Graph;
+}
+
+const deployed = new Map<string, Deployed>();
+
+beforeAll(async () => {
+  // One after another: Pulumi's mocks are process-global.
+  for (const scenario of SCENARIOS) {
+    const h = await setupPulumi({ stack: "dev" });
+    const workload = new MultiCloudWorkload("web", scenario.args);
+    await workload.ready();
+    await h.settle();
+    const plan = (await valueOf(workload.plan)) as unknown as Plan;
+    deployed.set(scenario.name, { scenario, plan, graph: graphOf(h.resources.filter((r) => r.type.startsWith("aws:")), scenario.args.assignPublicIp ?? false) });
+  }
+}, 120_000);
+
+// ---------------------------------------------------------------------------------------------
+// The resource graph, as recorded
+
+interface Graph {
+  resources: Recorded[];
+  /** The scenario's `assignPublicIp`. */
+  assignPublicIp: boolean;
+  ofType(type: string): Recorded[];
+  /** The resource of `type` whose id (under the mocks `${name}_id`) is `id`. */
+  byId(type: string, id: unknown): Recorded | undefined;
+}
+
+function graphOf(resources: Recorded[], assignPublicIp = false): Graph {
+  return {
+    resources,
+    assignPublicIp,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    byId: (type, id) => resources.find((r) => r.type === type && `${r.name}_id` === id),
+  };
+}
+
+/** The route table associated with a subnet (a subnet has exactly one association). */
+function routeTableOf(g: Graph, subnetId: unknown): Recorded | undefined {
+  const association = g.ofType(T.rta).find((a) => a.inputs.subnetId === subnetId);
+  return association && g.byId(T.rt, association.inputs.routeTableId);
+}
+
+function defaultRoute(table: Recorded | undefined): Record<string, any> | undefined {
+  return (table?.inputs.routes as Record<string, any>[] | undefined)?.find((r) => r.cidrBlock === "0.0.0.0/0");
+}
+
+// ---------------------------------------------------------------------------------------------
+// IPv4 CIDR arithmetic
+
+interface Cidr {
+  base: number;
+  prefix: number;
+  size: number;
+}
+
+function cidr(text: unknown): Cidr | undefined {
+  const m = typeof text === "string" ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text) : null;
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const base = octets.reduce((n, o) => n * 256 + o, 0);
+  return { base, prefix, size: 2 ** (32 - prefix) };
+}
+
+const canonical = (c: Cidr) => c.base % c.size === 0;
+const contains = (outer: Cidr, inner: Cidr) => inner.base >= outer.base && inner.base + inner.size <= outer.base + outer.size;
+const overlaps = (a: Cidr, b: Cidr) => a.base < b.base + b.size && b.base < a.base + a.size;
+
+// ---------------------------------------------------------------------------------------------
+// The rules: one documented rule each
+
+interface Rule {
+  name: string;
+  url: string;
+  /** Resource types the rule applies to; absent = every aws:* resource. */
+  types?: readonly string[];
+  check(r: Recorded, g: Graph): string | undefined;
+}
+
+const problems = (list: (string | false | undefined)[]) => list.filter((p): p is string => typeof p === "string").join("; ") || undefined;
+
+/** Every tag map a resource sets: its own tags and those it puts on what it launches. */
+function tagMaps(r: Recorded): Record<string, string>[] {
+  if (Array.isArray(r.inputs.tags)) return [Object.fromEntries((r.inputs.tags as { key: string; value: string }[]).map((t) => [t.key, t.value]))];
+  const own = r.inputs.tags ? [r.inputs.tags as Record<string, string>] : [];
+  const launched = ((r.inputs.tagSpecifications ?? []) as { tags?: Record<string, string> }[]).map((s) => s.tags ?? {});
+  return [...own, ...launched];
+}
+
+const ASCII_33_126 = /^[\x21-\x7e]+$/;
+const SG_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+
+const RULES: Rule[] = [
+  {
+    name: "EC2 tags: key 1-127 characters, value at most 256, no aws: prefix",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Tag.html",
+    types: [T.vpc, T.subnet, T.sg, T.lt, T.igw, T.eip, T.nat, T.rt],
+    check: (r) =>
+      problems(tagMaps(r).flatMap((tags) => Object.entries(tags).map(([k, v]) =>
+        (k.length < 1 || k.length > 127 || v.length > 256 || k.toLowerCase().startsWith("aws:")) && `tag ${k}`))),
+  },
+  {
+    name: "Auto Scaling tags: key 1-128 characters, value at most 256",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Tag.html",
+    types: [T.asg],
+    check: (r) => problems(tagMaps(r).flatMap((tags) => Object.entries(tags).map(([k, v]) => (k.length < 1 || k.length > 128 || v.length > 256) && `tag ${k}`))),
+  },
+  {
+    name: "at most 50 user tags per resource, no aws: prefix on keys or values",
+    url: "https://docs.aws.amazon.com/batch/latest/userguide/tag-restrictions.html",
+    check: (r) =>
+      problems(tagMaps(r).flatMap((tags) => [
+        Object.keys(tags).length > 50 && `${Object.keys(tags).length} tags`,
+        ...Object.entries(tags).map(([k, v]) => (k.toLowerCase().startsWith("aws:") || v.toLowerCase().startsWith("aws:")) && `reserved prefix in ${k}`),
+      ])),
+  },
+  {
+    name: "launch template: IMDSv2 required (httpTokens required), hop limit 1-64",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateInstanceMetadataOptionsRequest.html",
+    types: [T.lt],
+    check: (r) => {
+      const m = r.inputs.metadataOptions ?? {};
+      return problems([
+        m.httpTokens !== "required" && `httpTokens ${m.httpTokens}`,
+        m.httpEndpoint !== undefined && !["enabled", "disabled"].includes(m.httpEndpoint) && `httpEndpoint ${m.httpEndpoint}`,
+        m.httpPutResponseHopLimit !== undefined && !(Number.isInteger(m.httpPutResponseHopLimit) && m.httpPutResponseHopLimit >= 1 && m.httpPutResponseHopLimit <= 64) && `hop limit ${m.httpPutResponseHopLimit}`,
+      ]);
+    },
+  },
+  {
+    name: "launch template: user data is base64 of at most 16 KB raw",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html",
+    types: [T.lt],
+    check: (r) => {
+      const data = r.inputs.userData;
+      if (data === undefined) return undefined;
+      if (typeof data !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) return "user data is not base64";
+      const raw = Buffer.from(data, "base64").length;
+      return raw > 16 * 1024 ? `user data is ${raw} bytes raw` : undefined;
+    },
+  },
+  {
+    name: "launch template name: 3-125 characters of [0-9A-Za-z()./_-] (logical name + auto-name suffix)",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html",
+    types: [T.lt],
+    check: (r) => {
+      const length = r.name.length + AUTO_NAME_SUFFIX;
+      return problems([!/^[0-9A-Za-z()./_-]+$/.test(r.name) && `name ${r.name}`, (length < 3 || length > 125) && `name of ${length} characters`]);
+    },
+  },
+  {
+    name: "launch template EBS: gp3 volume 1-65,536 GiB; encrypted and deleteOnTermination are strings",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateEbsBlockDeviceRequest.html",
+    types: [T.lt],
+    check: (r) =>
+      problems(((r.inputs.blockDeviceMappings ?? []) as { ebs?: Record<string, any> }[]).map(({ ebs }) =>
+        ebs && ((ebs.volumeType === "gp3" && !(ebs.volumeSize >= 1 && ebs.volumeSize <= 65536)) || typeof ebs.encrypted !== "string" || typeof ebs.deleteOnTermination !== "string") && `ebs ${JSON.stringify(ebs)}`)),
+  },
+  {
+    name: "security group: description required, at most 255 characters of the allowed set",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+    types: [T.sg],
+    check: (r) => {
+      const d = r.inputs.description;
+      return typeof d === "string" && d.length >= 1 && d.length <= 255 && SG_CHARS.test(d) ? undefined : `description ${JSON.stringify(d)}`;
+    },
+  },
+  {
+    name: "security group name: at most 255 characters of the allowed set, not starting with sg-",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
+    types: [T.sg],
+    check: (r) => {
+      const name = (r.inputs.name as string | undefined) ?? r.name;
+      return problems([name.toLowerCase().startsWith("sg-") && "starts with sg-", !SG_CHARS.test(name) && "characters", name.length + AUTO_NAME_SUFFIX > 255 && "too long"]);
+    },
+  },
+  {
+    name: "VPC: a canonical IPv4 CIDR between /16 and /28",
+    url: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
+    types: [T.vpc],
+    check: (r) => {
+      const c = cidr(r.inputs.cidrBlock);
+      return c && canonical(c) && c.prefix >= 16 && c.prefix <= 28 ? undefined : `cidr ${r.inputs.cidrBlock}`;
+    },
+  },
+  {
+    name: "subnet: a canonical CIDR between /16 and /28, inside its VPC, overlapping no other subnet of it",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html",
+    types: [T.subnet],
+    check: (r, g) => {
+      const c = cidr(r.inputs.cidrBlock);
+      const vpc = g.byId(T.vpc, r.inputs.vpcId);
+      const network = cidr(vpc?.inputs.cidrBlock);
+      if (!c || !canonical(c) || c.prefix < 16 || c.prefix > 28) return `cidr ${r.inputs.cidrBlock}`;
+      if (!network || !contains(network, c)) return `outside its VPC ${vpc?.inputs.cidrBlock}`;
+      const clash = g.ofType(T.subnet).find((s) => s !== r && s.inputs.vpcId === r.inputs.vpcId && overlaps(c, cidr(s.inputs.cidrBlock)!));
+      return clash && `overlaps ${clash.name} ${clash.inputs.cidrBlock}`;
+    },
+  },
+  {
+    name: "auto scaling group name: 1-255 ASCII characters 33-126, no colon",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html",
+    types: [T.asg],
+    check: (r) => (ASCII_33_126.test(r.name) && !r.name.includes(":") && r.name.length + AUTO_NAME_SUFFIX <= 255 ? undefined : `name ${r.name}`),
+  },
+  {
+    name: "auto scaling group: 0 <= min <= desired <= max",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html",
+    types: [T.asg],
+    check: ({ inputs: { minSize, maxSize, desiredCapacity } }) => {
+      const desired = desiredCapacity ?? minSize;
+      return Number.isInteger(minSize) && Number.isInteger(maxSize) && minSize >= 0 && minSize <= desired && desired <= maxSize ? undefined : `min ${minSize} desired ${desiredCapacity} max ${maxSize}`;
+    },
+  },
+  {
+    name: "instances distribution: base >= 0, on-demand percentage above base 0-100, allocation strategies of the documented values",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html",
+    types: [T.asg],
+    check: (r) => {
+      const d = r.inputs.mixedInstancesPolicy?.instancesDistribution;
+      if (!d) return undefined;
+      const pct = d.onDemandPercentageAboveBaseCapacity;
+      return problems([
+        !(Number.isInteger(d.onDemandBaseCapacity ?? 0) && (d.onDemandBaseCapacity ?? 0) >= 0) && `base ${d.onDemandBaseCapacity}`,
+        pct !== undefined && !(Number.isInteger(pct) && pct >= 0 && pct <= 100) && `percentage ${pct}`,
+        d.spotAllocationStrategy !== undefined && !["lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized"].includes(d.spotAllocationStrategy) && `spot strategy ${d.spotAllocationStrategy}`,
+        d.onDemandAllocationStrategy !== undefined && !["lowest-price", "prioritized"].includes(d.onDemandAllocationStrategy) && `on-demand strategy ${d.onDemandAllocationStrategy}`,
+        d.spotInstancePools !== undefined && d.spotAllocationStrategy !== "lowest-price" && d.spotInstancePools !== 0 && "spotInstancePools only with lowest-price",
+      ]);
+    },
+  },
+  {
+    name: "mixed instances policy: at most 40 instance types",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateOverrides.html",
+    types: [T.asg],
+    check: (r) => {
+      const overrides = r.inputs.mixedInstancesPolicy?.launchTemplate?.overrides ?? [];
+      return overrides.length > 40 ? `${overrides.length} overrides` : undefined;
+    },
+  },
+  {
+    name: "launch template reference: id or name (one), version a number, $Latest or $Default",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html",
+    types: [T.asg],
+    check: (r, g) => {
+      const spec = r.inputs.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification ?? r.inputs.launchTemplate;
+      if (!spec) return "no launch template";
+      return problems([
+        (spec.launchTemplateId === undefined) === (spec.launchTemplateName === undefined) && "exactly one of id and name",
+        spec.launchTemplateId !== undefined && !g.byId(T.lt, spec.launchTemplateId) && `unknown template ${spec.launchTemplateId}`,
+        spec.version !== undefined && !/^(\d+|\$Latest|\$Default)$/.test(spec.version) && `version ${spec.version}`,
+      ]);
+    },
+  },
+  {
+    name: "instance refresh: strategy Rolling; min healthy 0-100, max healthy 100-200, max needs min, max - min <= 100",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html",
+    types: [T.asg],
+    check: (r) => {
+      const refresh = r.inputs.instanceRefresh;
+      if (!refresh) return undefined;
+      const { minHealthyPercentage: min, maxHealthyPercentage: max } = refresh.preferences ?? {};
+      return problems([
+        refresh.strategy !== "Rolling" && `strategy ${refresh.strategy}`,
+        min !== undefined && !(min >= 0 && min <= 100) && `min ${min}`,
+        max !== undefined && !(max >= 100 && max <= 200) && `max ${max}`,
+        max !== undefined && min === undefined && "max without min",
+        max !== undefined && min !== undefined && max - min > 100 && `max - min = ${max - min}`,
+      ]);
+    },
+  },
+  {
+    name: "instance refresh never starts on $Latest (or $Default): reference a template version number",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html",
+    types: [T.asg],
+    check: (r) => {
+      const version = r.inputs.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification?.version ?? r.inputs.launchTemplate?.version;
+      return r.inputs.instanceRefresh && !/^\d+$/.test(String(version)) ? `version ${version} with an instance refresh` : undefined;
+    },
+  },
+  {
+    name: "target-tracking policy: documented policy and predefined metric types, a target value",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredefinedMetricSpecification.html",
+    types: [T.policy],
+    check: (r) => {
+      const c = r.inputs.targetTrackingConfiguration;
+      return problems([
+        !["TargetTrackingScaling", "StepScaling", "SimpleScaling", "PredictiveScaling"].includes(r.inputs.policyType) && `policy type ${r.inputs.policyType}`,
+        r.inputs.policyType === "TargetTrackingScaling" && typeof c?.targetValue !== "number" && "no target value",
+        c && !["ASGAverageCPUUtilization", "ASGAverageNetworkIn", "ASGAverageNetworkOut", "ALBRequestCountPerTarget"].includes(c.predefinedMetricSpecification?.predefinedMetricType) && "metric type",
+      ]);
+    },
+  },
+  {
+    name: "Elastic IP: domain vpc",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateAddress.html",
+    types: [T.eip],
+    check: (r) => (r.inputs.domain === "vpc" ? undefined : `domain ${r.inputs.domain}`),
+  },
+  {
+    name: "public NAT gateway: in a subnet routed to an internet gateway of its VPC, with an Elastic IP at creation",
+    url: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
+    types: [T.nat],
+    check: (r, g) => {
+      if ((r.inputs.connectivityType ?? "public") !== "public") return undefined;
+      const subnet = g.byId(T.subnet, r.inputs.subnetId);
+      const route = defaultRoute(routeTableOf(g, r.inputs.subnetId));
+      const igw = g.byId(T.igw, route?.gatewayId);
+      const eip = g.byId(T.eip, r.inputs.allocationId);
+      return problems([
+        !subnet && "no subnet",
+        (!igw || igw.inputs.vpcId !== subnet?.inputs.vpcId) && "its subnet has no route to an internet gateway of the VPC",
+        !eip && "no Elastic IP allocation",
+      ]);
+    },
+  },
+  {
+    name: "route: one destination, exactly one target; NAT routes by natGatewayId; targets in the same VPC",
+    url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html",
+    types: [T.rt],
+    check: (r, g) =>
+      problems(((r.inputs.routes ?? []) as Record<string, any>[]).map((route) => {
+        const targets = ["gatewayId", "natGatewayId", "transitGatewayId", "vpcEndpointId", "networkInterfaceId", "vpcPeeringConnectionId", "egressOnlyGatewayId"].filter((k) => route[k] !== undefined);
+        const destinations = ["cidrBlock", "ipv6CidrBlock", "destinationPrefixListId"].filter((k) => route[k] !== undefined);
+        if (targets.length !== 1 || destinations.length !== 1) return `route ${JSON.stringify(route)}`;
+        if (route.gatewayId !== undefined && g.byId(T.nat, route.gatewayId)) return "a NAT gateway given as gatewayId";
+        const target = route.natGatewayId !== undefined ? g.byId(T.nat, route.natGatewayId) : g.byId(T.igw, route.gatewayId);
+        const targetVpc = target?.type === T.nat ? g.byId(T.subnet, target.inputs.subnetId)?.inputs.vpcId : target?.inputs.vpcId;
+        return targetVpc !== r.inputs.vpcId && `target ${route.natGatewayId ?? route.gatewayId} not in the VPC`;
+      })),
+  },
+  {
+    name: "route table association: exactly one of subnet and gateway; a subnet has one association; same VPC",
+    url: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html",
+    types: [T.rta],
+    check: (r, g) => {
+      const { subnetId, gatewayId, routeTableId } = r.inputs;
+      const table = g.byId(T.rt, routeTableId);
+      const subnet = g.byId(T.subnet, subnetId);
+      return problems([
+        (subnetId === undefined) === (gatewayId === undefined) && "exactly one of subnetId and gatewayId",
+        !table && "unknown route table",
+        subnet !== undefined && table?.inputs.vpcId !== subnet.inputs.vpcId && "route table and subnet in different VPCs",
+        g.ofType(T.rta).filter((a) => subnetId !== undefined && a.inputs.subnetId === subnetId).length > 1 && "subnet associated twice",
+      ]);
+    },
+  },
+  {
+    name: "no public IPv4 on instances unless assignPublicIp (a public address is reachable through the internet gateway)",
+    url: "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html",
+    types: [T.lt, T.subnet],
+    check: (r, g) => {
+      if (r.type === T.subnet) return r.inputs.mapPublicIpOnLaunch === false ? undefined : "subnet maps public IPs on launch";
+      const nics = (r.inputs.networkInterfaces ?? []) as { associatePublicIpAddress?: string }[];
+      const asked = String(g.assignPublicIp);
+      return nics.length > 0 && nics.every((n) => n.associatePublicIpAddress === asked) ? undefined : `associatePublicIpAddress ${JSON.stringify(nics.map((n) => n.associatePublicIpAddress))}, asked ${asked}`;
+    },
+  },
+];
+
+function violations(d: Deployed): string[] {
+  return d.graph.resources.flatMap((r) =>
+    RULES.filter((rule) => !rule.types || rule.types.includes(r.type)).map((rule) => {
+      const problem = rule.check(r, d.graph);
+      return problem && `${r.type} ${r.name}: ${rule.name} (${rule.url}): ${problem}`;
+    }),
+  ).filter((p): p is string => typeof p === "string");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan's numbers per group
+
+function planned(plan: Plan, region: string, instanceType: string): { onDemand: number; spot: number } {
+  const of = (lifecycle: string) => plan.allocations.filter((a) => a.provider === "aws" && a.region === region && a.instanceType === instanceType && a.lifecycle === lifecycle).reduce((n, a) => n + a.count, 0);
+  return { onDemand: of("on-demand"), spot: of("spot") };
+}
+
+function groupsOf(d: Deployed): { asg: Recorded; region: string; instanceType: string; onDemand: number; spot: number }[] {
+  return d.graph.ofType(T.asg).map((asg) => {
+    const instanceType = asg.inputs.mixedInstancesPolicy.launchTemplate.overrides[0].instanceType as string;
+    const region = d.plan.allocations.find((a) => a.provider === "aws" && a.instanceType === instanceType && asg.name.includes(`-${a.region}-`))!.region;
+    return { asg, region, instanceType, ...planned(d.plan, region, instanceType) };
+  });
+}
+
+const get = (name: string) => deployed.get(name)!;
+
+// ---------------------------------------------------------------------------------------------
+
+describe.each(SCENARIOS.map((s) => s.name))("AWS conformance: %s", (name) => {
+  it("places instances on AWS (the scenario's premise)", () => {
+    const d = get(name);
+    expect(d.plan.allocations.length).toBeGreaterThan(0);
+    expect(d.plan.allocations.every((a) => a.provider === "aws")).toBe(true);
+    expect(d.graph.ofType(T.asg).length).toBeGreaterThan(0);
+  });
+
+  it("every aws:* resource follows the documented rules", () => {
+    expect(violations(get(name))).toEqual([]);
+  });
+
+  it("every aws:* resource type emitted is covered by at least one type-specific rule", () => {
+    const covered = new Set(RULES.flatMap((r) => r.types ?? []));
+    expect([...new Set(get(name).graph.resources.map((r) => r.type))].filter((t) => !covered.has(t))).toEqual([]);
+  });
+
+  it("rolls changes out by instance refresh, never below the plan, on the template's version number", () => {
+    const d = get(name);
+    for (const { asg } of groupsOf(d)) {
+      expect(asg.inputs.instanceRefresh, asg.name).toEqual({ strategy: "Rolling", preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200 } });
+      // The mocks' launch templates are at version 1.
+      expect(asg.inputs.mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.version, asg.name).toBe("1");
+    }
+  });
+
+  it("keeps the planned on-demand instances as the base and the plan's on-demand share above it", () => {
+    for (const g of groupsOf(get(name))) {
+      const d = g.asg.inputs.mixedInstancesPolicy.instancesDistribution;
+      expect(d.onDemandBaseCapacity, g.asg.name).toBe(g.onDemand);
+      expect(g.asg.inputs.minSize, g.asg.name).toBe(g.onDemand + g.spot);
+      // Rounded up: the spot share above the base never exceeds the plan's spot share.
+      expect(d.onDemandPercentageAboveBaseCapacity, g.asg.name).toBe(Math.ceil((100 * g.onDemand) / (g.onDemand + g.spot)));
+      expect(100 - d.onDemandPercentageAboveBaseCapacity).toBeLessThanOrEqual((100 * g.spot) / (g.onDemand + g.spot));
+    }
+  });
+});
+
+describe("AWS egress", () => {
+  /** Each group subnet's default route, by the target type it reaches. */
+  function egressOf(d: Deployed): string[] {
+    return groupsOf(d).flatMap(({ asg }) => (asg.inputs.vpcZoneIdentifiers as string[]).map((id) => {
+      const route = defaultRoute(routeTableOf(d.graph, id));
+      if (!route) return "none";
+      if (route.natGatewayId !== undefined && d.graph.byId(T.nat, route.natGatewayId)) return "nat";
+      return d.graph.byId(T.igw, route.gatewayId) ? "internet gateway" : "other";
+    }));
+  }
+
+  it.each(["on-demand only", "spot next to on-demand", "two regions", "GPU (g6.xlarge, L4)", "arm64 (m7g)"])(
+    "%s: a created network reaches the internet through a NAT gateway, and only through it",
+    (name) => {
+      const d = get(name);
+      const regions = new Set(d.plan.allocations.map((a) => a.region));
+      expect(egressOf(d)).toEqual(groupsOf(d).flatMap(({ asg }) => asg.inputs.vpcZoneIdentifiers.map(() => "nat")));
+      for (const type of [T.igw, T.eip, T.nat]) expect(d.graph.ofType(type), type).toHaveLength(regions.size);
+      // The public subnet holds only the NAT gateway: no group launches into it.
+      const groupSubnets = new Set(groupsOf(d).flatMap(({ asg }) => asg.inputs.vpcZoneIdentifiers as string[]));
+      for (const nat of d.graph.ofType(T.nat)) expect(groupSubnets.has(nat.inputs.subnetId)).toBe(false);
+    },
+  );
+
+  it('egress "none": private subnets only, no internet gateway, NAT, Elastic IP or route table', () => {
+    const d = get("egress none");
+    expect(egressOf(d).every((e) => e === "none")).toBe(true);
+    for (const type of [T.igw, T.eip, T.nat, T.rt, T.rta]) expect(d.graph.ofType(type), type).toEqual([]);
+    expect(d.graph.ofType(T.subnet).map((s) => s.name).sort()).toEqual(["web-aws-us-east-1-subnet-0", "web-aws-us-east-1-subnet-1"]);
+  });
+
+  it("a given network is used as it is: nothing of the network is created", () => {
+    const d = get("given network, public IPs asked");
+    for (const type of [T.vpc, T.subnet, T.igw, T.eip, T.nat, T.rt, T.rta]) expect(d.graph.ofType(type), type).toEqual([]);
+    for (const { asg } of groupsOf(d)) expect(asg.inputs.vpcZoneIdentifiers).toEqual(["subnet-0a", "subnet-0b"]);
+    expect(d.graph.ofType(T.sg)[0]!.inputs.vpcId).toBe("vpc-0given");
+  });
+
+  it("names the egress parts by region (names are identity)", () => {
+    const d = get("on-demand only");
+    const names = (type: string) => d.graph.ofType(type).map((r) => r.name).sort();
+    expect(names(T.igw)).toEqual(["web-aws-us-east-1"]);
+    expect(names(T.eip)).toEqual(["web-aws-us-east-1-nat"]);
+    expect(names(T.nat)).toEqual(["web-aws-us-east-1-nat"]);
+    expect(names(T.rt)).toEqual(["web-aws-us-east-1-private", "web-aws-us-east-1-public"]);
+    expect(names(T.rta)).toEqual(["web-aws-us-east-1-public", "web-aws-us-east-1-subnet-0", "web-aws-us-east-1-subnet-1"]);
+    expect(names(T.subnet)).toEqual(["web-aws-us-east-1-public", "web-aws-us-east-1-subnet-0", "web-aws-us-east-1-subnet-1"]);
+  });
+});
+
+describe("the matrix covers what it claims", () => {
+  it("spot next to on-demand: one group holds both, with more on-demand than spot above the base than 0%", () => {
+    const [g] = groupsOf(get("spot next to on-demand"));
+    expect(g).toMatchObject({ onDemand: 2, spot: 1 });
+    // The old emitter sent 0: scale-out went all to spot.
+    expect(g!.asg.inputs.mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity).toBe(67);
+    expect(g!.asg.inputs.capacityRebalance).toBe(true);
+  });
+
+  it("two regions, a GPU type and arm64 are placed as named", () => {
+    expect(new Set(get("two regions").plan.allocations.map((a) => a.region))).toEqual(new Set(["us-east-1", "us-west-2"]));
+    expect(get("GPU (g6.xlarge, L4)").plan.allocations.map((a) => a.instanceType)).toEqual(["g6.xlarge"]);
+    const arm = get("arm64 (m7g)").graph.ofType(T.lt);
+    expect(arm.map((t) => [t.name, t.inputs.imageId])).toEqual([["web-aws-us-west-2-arm64", "ami-arm64-us-west-2"]]);
+  });
+
+  it("public IPs are given only where asked", () => {
+    const asked = get("given network, public IPs asked").graph.ofType(T.lt);
+    expect(asked.map((t) => t.inputs.networkInterfaces[0].associatePublicIpAddress)).toEqual(["true"]);
+    expect(get("on-demand only").graph.ofType(T.lt).map((t) => t.inputs.networkInterfaces[0].associatePublicIpAddress)).toEqual(["false"]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The rules catch what they are for (so that a passing conformance run means something)
+
+describe("each rule rejects a known violation", () => {
+  const rec = (type: string, name: string, inputs: Record<string, any>): Recorded => ({ type, name, inputs });
+  const vpc = rec(T.vpc, "v", { cidrBlock: "10.1.0.0/16" });
+  const rule = (prefix: string) => RULES.find((r) => r.name.startsWith(prefix))!;
+  const asg = (inputs: Record<string, any>) =>
+    rec(T.asg, "g", {
+      minSize: 2, maxSize: 4,
+      mixedInstancesPolicy: { instancesDistribution: {}, launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt_id", version: "1" }, overrides: [] } },
+      ...inputs,
+    });
+
+  const cases: [string, Recorded, Recorded[]][] = [
+    ["EC2 tags", rec(T.vpc, "v", { tags: { ["k".repeat(128)]: "v" } }), []],
+    ["at most 50", rec(T.vpc, "v", { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) }), []],
+    ["at most 50", rec(T.vpc, "v", { tags: { "AWS:owner": "x" } }), []],
+    ["launch template: IMDSv2", rec(T.lt, "lt", { metadataOptions: { httpTokens: "optional" } }), []],
+    ["launch template: user data", rec(T.lt, "lt", { userData: Buffer.alloc(16 * 1024 + 1, "a").toString("base64") }), []],
+    ["launch template name", rec(T.lt, "web aws", {}), []],
+    ["security group: description", rec(T.sg, "sg", { description: "it's" }), []],
+    ["security group name", rec(T.sg, "sg-web", { description: "ok" }), []],
+    ["VPC", rec(T.vpc, "v", { cidrBlock: "10.0.0.0/8" }), []],
+    ["VPC", rec(T.vpc, "v", { cidrBlock: "10.1.0.5/16" }), []],
+    ["subnet", rec(T.subnet, "s", { vpcId: "v_id", cidrBlock: "10.2.0.0/20" }), [vpc]],
+    ["subnet", rec(T.subnet, "s", { vpcId: "v_id", cidrBlock: "10.1.8.0/24" }), [vpc, rec(T.subnet, "t", { vpcId: "v_id", cidrBlock: "10.1.0.0/20" })]],
+    ["auto scaling group: 0 <= min", asg({ minSize: 5, maxSize: 4 }), []],
+    ["instances distribution", asg({ mixedInstancesPolicy: { instancesDistribution: { onDemandPercentageAboveBaseCapacity: 101 } } }), []],
+    ["instances distribution", asg({ mixedInstancesPolicy: { instancesDistribution: { spotAllocationStrategy: "cheapest" } } }), []],
+    ["instance refresh: strategy", asg({ instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 200 } } }), []],
+    ["instance refresh: strategy", asg({ instanceRefresh: { strategy: "Rolling", preferences: { maxHealthyPercentage: 150 } } }), []],
+    ["instance refresh never", asg({
+      instanceRefresh: { strategy: "Rolling" },
+      mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt_id", version: "$Latest" } } },
+    }), []],
+    ["Elastic IP", rec(T.eip, "e", { domain: "standard" }), []],
+    ["public NAT gateway", rec(T.nat, "n", { subnetId: "s_id", allocationId: "e_id" }), [
+      // A subnet routed to the NAT gateway itself, not to an internet gateway: no way out.
+      rec(T.subnet, "s", { vpcId: "v_id", cidrBlock: "10.1.0.0/20" }),
+      rec(T.rt, "private", { vpcId: "v_id", routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "n_id" }] }),
+      rec(T.rta, "s", { routeTableId: "private_id", subnetId: "s_id" }),
+      rec(T.eip, "e", { domain: "vpc" }),
+    ]],
+    ["public NAT gateway", rec(T.nat, "n", { subnetId: "s_id" }), [
+      rec(T.subnet, "s", { vpcId: "v_id", cidrBlock: "10.1.0.0/20" }),
+      rec(T.igw, "i", { vpcId: "v_id" }),
+      rec(T.rt, "public", { vpcId: "v_id", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "i_id" }] }),
+      rec(T.rta, "s", { routeTableId: "public_id", subnetId: "s_id" }),
+    ]],
+    ["route:", rec(T.rt, "r", { vpcId: "v_id", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "n_id" }] }), [rec(T.nat, "n", { subnetId: "s_id" }), rec(T.subnet, "s", { vpcId: "v_id" })]],
+    ["route:", rec(T.rt, "r", { vpcId: "v_id", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "i_id", natGatewayId: "n_id" }] }), []],
+    ["route table association", rec(T.rta, "a", { routeTableId: "r_id", subnetId: "s_id", gatewayId: "i_id" }), [rec(T.rt, "r", { vpcId: "v_id" })]],
+    ["no public IPv4", rec(T.lt, "lt", { networkInterfaces: [{ associatePublicIpAddress: "true" }] }), []],
+    ["no public IPv4", rec(T.subnet, "s", { mapPublicIpOnLaunch: true }), []],
+  ];
+
+  it.each(cases.map(([prefix, r, rest], i) => [`${i}: ${prefix}`, prefix, r, rest] as const))("%s", (_label, prefix, r, rest) => {
+    const g = graphOf([r, ...rest]);
+    expect(rule(prefix).check(r, g)).toEqual(expect.any(String));
+  });
+
+});
