@@ -8,6 +8,7 @@ import { awsLivePrices } from "./live-prices";
 import { awsMetrics } from "./metrics";
 import { awsRegions } from "./geography";
 import { awsStorage } from "./storage-list-prices";
+import { awsOverheads } from "./overhead-prices";
 import { awsTagProblems } from "./tags";
 
 /** `t2`, `t3`, `t3a`, `t4g` ... : every `t<digit>` family is burstable (CPU credits). */
@@ -25,6 +26,7 @@ export const aws: Cloud = {
   buildSnapshot: (dir) => (require("./snapshot") as typeof import("./snapshot")).buildAwsSnapshot(dir),
   livePrices: awsLivePrices,
   metrics: awsMetrics,
+  overheads: awsOverheads,
   loadWorkloadEmitter: async () => (await import("./workload-emitter")).awsWorkloadEmitter,
   loadBackupEmitter: async () => (await import("./backup-emitter")).awsBackupEmitter,
 };

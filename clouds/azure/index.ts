@@ -8,6 +8,7 @@ import { azureLivePrices } from "./live-prices";
 import { azureMetrics } from "./metrics";
 import { azureRegions } from "./geography";
 import { azureStorage } from "./storage-list-prices";
+import { azureOverheads } from "./overhead-prices";
 import { azureTagProblems } from "./tags";
 
 /** The B-series (`Standard_B2s`, `Standard_B2ats_v2` ...) is Azure's burstable family. */
@@ -31,6 +32,7 @@ export const azure: Cloud = {
   buildSnapshot: (dir) => (require("./snapshot") as typeof import("./snapshot")).buildAzureSnapshot(dir),
   livePrices: azureLivePrices,
   metrics: azureMetrics,
+  overheads: azureOverheads,
   loadWorkloadEmitter: async () => (await import("./workload-emitter")).azureWorkloadEmitter,
   loadBackupEmitter: async () => (await import("./backup-emitter")).azureBackupEmitter,
 };

@@ -4,15 +4,26 @@
  * traffic only on the declared ports from the declared CIDRs, and, where no subnet is given, a
  * private virtual network whose subnet reaches the internet through a NAT gateway with one
  * Standard static public IP (unless `egress: "none"`): Flexible scale sets get no default outbound
- * access, so without it instances could not install a package. That NAT address is the only public
- * address the emitter creates. Per group: a VM scale set in Flexible orchestration with the planned
- * size and count (spot priority with a priority mix that keeps the planned on-demand instances as
- * its regular base), no public IP unless asked, the user data as cloud-init custom data, and an
- * autoscale setting on average CPU.
+ * access, so without it instances could not install a package. Per group: a VM scale set in
+ * Flexible orchestration with the planned size and count (spot priority with a priority mix that
+ * keeps the planned on-demand instances as its regular base), no public IP unless asked, the user
+ * data as cloud-init custom data, and an autoscale setting on average CPU.
+ *
+ * With `traffic` (DESIGN.md "Traffic"), per region also: one Standard Load Balancer in front of
+ * every scale set there (internal, its frontend a private IP in the workload subnet; with
+ * `traffic.public` a Standard static public IP), its backend pool joined by every scale set's NIC,
+ * a health probe equal to the traffic health check and one TCP rule port -> targetPort; NSG rules
+ * admitting targetPort from `ingressCidrs` and the health-check port from the `AzureLoadBalancer`
+ * service tag (the probes); and on every scale set the Application Health extension probing the
+ * same health check, automatic instance repairs and rolling upgrades. The region's endpoint is the
+ * frontend's address and `traffic.port`. The NAT address and a public load balancer's address are
+ * the only public addresses the emitter creates.
  *
  * Names (kit/workload/names.ts): the NAT gateway and its public IP are the region part `nat`
- * (`web-azure-eastus-nat`), as on AWS, leaving the region name free for the load balancer
- * addresses that come with traffic.
+ * (`web-azure-eastus-nat`), as on AWS; the load balancer and its public IP are the region part
+ * `lb` (`web-azure-eastus-lb`). The load balancer's Azure name is that name verbatim (not
+ * auto-named): its rules reference its frontend, pool and probe by id, and those ids are built from
+ * the name before the balancer exists.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
@@ -23,10 +34,11 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { Provider } from "@pulumi/azure-native/provider";
 import { z } from "zod";
 import type { SpecProblem } from "../../core/spec/issues";
-import type { EmittedGroup, WorkloadEmitter } from "../../kit/workload/emitter";
+import { resolveTraffic, type HealthCheck, type Traffic } from "../../core/spec/traffic";
+import type { WorkloadEmitter } from "../../kit/workload/emitter";
 import type { WorkloadGroup } from "../../kit/workload/groups";
 import { base64, byRegion, inputString, providerResource } from "../../kit/workload/inputs";
-import { defineWorkloadEmitter, providerPackage, type RegionContext } from "../../kit/workload/define-emitter";
+import { defineWorkloadEmitter, providerPackage, type RegionContext, type RegionResult } from "../../kit/workload/define-emitter";
 import { groupName, regionPartName, slug } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
 import { cpuThresholds } from "../../kit/workload/scaling";
@@ -98,9 +110,11 @@ export const azureWorkloadEmitter: WorkloadEmitter = defineWorkloadEmitter({
   settings: settingsSchema,
   networkKey: "subnetIds",
   tagProblems: azureTagProblems,
-  check: (s, { spec, common }) => (spec.providers.azure ? [...sshKeyProblems(s), ...rootVolumeProblems(common.rootVolumeGiB)] : []),
+  check: (s, { spec, common }) =>
+    spec.providers.azure ? [...sshKeyProblems(s), ...rootVolumeProblems(common.rootVolumeGiB), ...(spec.traffic ? azureTrafficProblems(resolveTraffic(spec.traffic)) : [])] : [],
   defaultProvider: (_s, name, region, parent) => new Provider(name, { location: region }, { parent }),
   emitRegion,
+  servesTraffic: true,
   providerPackage: providerPackage("azure-native", require("@pulumi/azure-native/package.json").version, Provider),
 });
 
@@ -121,15 +135,41 @@ function rootVolumeProblems(gib: number): SpecProblem[] {
   return [];
 }
 
-function emitRegion(s: AzureSettings, r: RegionContext): EmittedGroup[] {
-  const { workload, common, tags, opts, name } = r;
+/**
+ * Ports an Azure HTTP(S) probe cannot target ("HTTP probes don't support probing on the following
+ * ports due to security concerns: 19, 21, 25, 70, 110, 119, 143, 220, 993"):
+ * https://learn.microsoft.com/en-us/azure/load-balancer/load-balancer-custom-probe-overview
+ */
+export const HTTP_PROBE_FORBIDDEN_PORTS: ReadonlySet<number> = new Set([19, 21, 25, 70, 110, 119, 143, 220, 993]);
+
+/**
+ * A load-balancing rule's frontendPort is 0-65534 ("Acceptable values are between 0 and 65534"):
+ * https://learn.microsoft.com/en-us/dotnet/api/microsoft.azure.management.network.models.loadbalancingrule.frontendport
+ */
+export const LB_FRONTEND_PORT_MAX = 65534;
+
+/** What the spec's traffic settings allow but Azure's load balancer does not. */
+function azureTrafficProblems(t: Traffic): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  if (t.port > LB_FRONTEND_PORT_MAX) {
+    problems.push({ path: ["traffic", "port"], message: `is ${t.port}: an Azure load balancer's frontend port is at most ${LB_FRONTEND_PORT_MAX}` });
+  }
+  const h = t.healthCheck;
+  if (h.protocol !== "tcp" && HTTP_PROBE_FORBIDDEN_PORTS.has(h.port)) {
+    problems.push({ path: ["traffic", "healthCheck", "port"], message: `is ${h.port}, a port Azure's load balancer never probes over ${h.protocol}: choose another port, or a tcp health check` });
+  }
+  return problems;
+}
+
+function emitRegion(s: AzureSettings, r: RegionContext): RegionResult {
+  const { workload, common, tags, opts, name, traffic } = r;
   const location = r.region;
   const resourceGroupName = s.resourceGroupName ?? new resources.ResourceGroup(name, { location, tags }, opts).name;
   const identity = new managedidentity.UserAssignedIdentity(name, { resourceGroupName, location, tags }, opts);
   const nsg = new network.NetworkSecurityGroup(name, {
     resourceGroupName,
     location,
-    securityRules: common.ports.map((p, i) => ({
+    securityRules: [...common.ports.map((p, i) => ({
       name: `allow-${p.protocol}-${p.port}`,
       priority: 100 + i,
       direction: network.SecurityRuleDirection.Inbound,
@@ -139,13 +179,14 @@ function emitRegion(s: AzureSettings, r: RegionContext): EmittedGroup[] {
       sourceAddressPrefixes: common.ingressCidrs,
       destinationPortRange: String(p.port),
       destinationAddressPrefix: "*",
-    })),
+    })), ...(traffic ? trafficSecurityRules(traffic, common.ingressCidrs) : [])],
     tags,
   }, opts);
   const subnetId = s.subnetIds?.[r.region]
     ?? privateSubnet(name, resourceGroupName, location, nsg.id, s.egress === "nat" ? natGateway(r, resourceGroupName).id : undefined, tags, opts);
+  const balancer = traffic ? loadBalancer(r, traffic, resourceGroupName, subnetId, nsg.id) : undefined;
 
-  return r.groups.map((g) => {
+  const groups = r.groups.map((g) => {
     const scaleSet = new compute.VirtualMachineScaleSet(groupName(workload, g), {
       resourceGroupName,
       location,
@@ -154,8 +195,10 @@ function emitRegion(s: AzureSettings, r: RegionContext): EmittedGroup[] {
       sku: { name: g.instanceType, tier: "Standard", capacity: g.minSize },
       identity: { type: compute.ResourceIdentityType.UserAssigned, userAssignedIdentities: [identity.id] },
       ...spotSettings(g),
+      ...(traffic ? healingSettings() : {}),
       virtualMachineProfile: {
         ...spotProfile(g),
+        ...(traffic ? { extensionProfile: { extensions: [healthExtension(traffic.healthCheck)] } } : {}),
         osProfile: {
           computerNamePrefix: slug(workload).slice(0, 15),
           adminUsername: s.adminUsername,
@@ -180,13 +223,14 @@ function emitRegion(s: AzureSettings, r: RegionContext): EmittedGroup[] {
               name: "ipconfig",
               primary: true,
               subnet: { id: subnetId },
+              loadBalancerBackendAddressPools: balancer ? [{ id: balancer.poolId }] : undefined,
               publicIPAddressConfiguration: common.assignPublicIp ? { name: "public-ip", deleteOption: "Delete" } : undefined,
             }],
           }],
         },
       },
       tags,
-    }, { ...opts, ignoreChanges: CAPACITY_OWNED_BY_AUTOSCALE });
+    }, { ...opts, ignoreChanges: CAPACITY_OWNED_BY_AUTOSCALE, ...(balancer ? { dependsOn: [balancer.resource] } : {}) });
     const thresholds = cpuThresholds(r.targetCpuUtilization);
     const cpuRule = (operator: "GreaterThan" | "LessThan", threshold: number, direction: "Increase" | "Decrease", window: string) => ({
       metricTrigger: {
@@ -218,6 +262,7 @@ function emitRegion(s: AzureSettings, r: RegionContext): EmittedGroup[] {
     }, opts);
     return { group: g, kind: GROUP_KIND, id: scaleSet.id };
   });
+  return balancer && traffic ? { groups, endpoint: { address: balancer.address, port: traffic.port } } : { groups };
 }
 
 /**
@@ -243,6 +288,201 @@ function spotSettings(g: WorkloadGroup): Pick<compute.VirtualMachineScaleSetArgs
 function spotProfile(g: WorkloadGroup): { priority: string; evictionPolicy?: string; billingProfile?: { maxPrice: number } } {
   // maxPrice -1: pay up to the on-demand price, evicted only for capacity (like AWS and GCP spot).
   return g.spot === 0 ? { priority: "Regular" } : { priority: "Spot", evictionPolicy: "Delete", billingProfile: { maxPrice: -1 } };
+}
+
+/**
+ * NSG rules for `traffic`. Behind a load balancer the NSG sees the client's address and the
+ * backend port ("The source port and address range applied are from the originating computer, not
+ * the load balancer. The destination port and address range are for the destination computer"), so
+ * clients are admitted on targetPort from the declared CIDRs; the probes come from 168.63.129.16,
+ * the `AzureLoadBalancer` service tag, on the health-check port:
+ * https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview
+ * https://learn.microsoft.com/en-us/azure/load-balancer/load-balancer-custom-probe-overview
+ * Without ingressCidrs (an internal balancer) only the virtual network's own clients reach it,
+ * through Azure's default AllowVNetInBound rule. Priorities 4000+ stay clear of the declared
+ * ports' 100+ (priorities run 100-4096, unique per direction). The Application Health extension
+ * probes from inside the instance and needs no rule:
+ * https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-health-extension
+ */
+function trafficSecurityRules(t: Traffic, ingressCidrs: string[]) {
+  const rule = (name: string, priority: number, port: number, source: { sourceAddressPrefix: string } | { sourceAddressPrefixes: string[] }) => ({
+    name,
+    priority,
+    direction: network.SecurityRuleDirection.Inbound,
+    access: network.SecurityRuleAccess.Allow,
+    protocol: network.SecurityRuleProtocol.Tcp,
+    sourcePortRange: "*",
+    ...source,
+    destinationPortRange: String(port),
+    destinationAddressPrefix: "*",
+  });
+  return [
+    ...(ingressCidrs.length > 0 ? [rule(`allow-lb-tcp-${t.targetPort}`, 4000, t.targetPort, { sourceAddressPrefixes: ingressCidrs })] : []),
+    rule(`allow-lb-probe-tcp-${t.healthCheck.port}`, 4001, t.healthCheck.port, { sourceAddressPrefix: "AzureLoadBalancer" }),
+  ];
+}
+
+/** Names of the load balancer's child objects (Azure takes them verbatim: 1-80, alphanumeric ends). */
+const LB_PARTS = { frontend: "frontend", pool: "pool", probe: "health", rule: "traffic" } as const;
+
+const PROBE_PROTOCOL = { http: network.ProbeProtocol.Http, https: network.ProbeProtocol.Https, tcp: network.ProbeProtocol.Tcp } as const;
+
+interface RegionBalancer {
+  resource: network.LoadBalancer;
+  /** Id of the backend pool every scale set of the region joins. */
+  poolId: pulumi.Output<string>;
+  /** The frontend's private IP (internal) or its public IP's address. */
+  address: pulumi.Output<string>;
+}
+
+/**
+ * The region's Standard Load Balancer (Basic retired on 2025-09-30:
+ * https://learn.microsoft.com/en-us/azure/load-balancer/skus), with its frontend, pool, probe and
+ * rule inline: mixing inline pools with separate pool resources breaks
+ * (https://github.com/pulumi/pulumi-azure-native/issues/3601).
+ *
+ * - Frontend: a private IP in the workload subnet, or with `public` a Standard static IPv4 public
+ *   IP (a Standard LB takes Standard public IPs, always static):
+ *   https://learn.microsoft.com/en-us/azure/virtual-network/ip-services/public-ip-addresses
+ * - Probe: the traffic health check. Protocol Tcp, Http or Https (Https on Standard only);
+ *   requestPath required for Http(s) and not allowed for Tcp; intervalInSeconds at least 5 (the
+ *   spec allows 10 or 30); probeThreshold the consecutive failures that take an instance out
+ *   (numberOfProbes, the older field, set alike):
+ *   https://learn.microsoft.com/en-us/azure/load-balancer/load-balancer-custom-probe-overview
+ *   https://learn.microsoft.com/en-us/javascript/api/@azure/arm-network/probepropertiesformat
+ * - Rule: Tcp, frontendPort `port` -> backendPort `targetPort` (a rule may map ports; frontendPort
+ *   is 0-65534, backendPort 0-65535, 0 meaning HA ports, so the check refuses `port` 65535); never
+ *   HA ports (port 0 / All), which exist only on internal balancers:
+ *   https://learn.microsoft.com/en-us/dotnet/api/microsoft.azure.management.network.models.loadbalancingrule.frontendport
+ *   https://learn.microsoft.com/en-us/azure/load-balancer/load-balancer-ha-ports-overview
+ *   A public rule sets disableOutboundSnat: outbound stays with the NAT gateway (or none, with
+ *   `egress: "none"`) rather than the balancer's address (azure-native LoadBalancingRuleArgs:
+ *   "Configures SNAT for the VMs in the backend pool to use the publicIP address specified in the
+ *   frontend of the load balancing rule").
+ *
+ * Sub-resource ids are built before the balancer exists (the ARM pattern
+ * `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Network/loadBalancers/{name}/...`),
+ * so the balancer has an explicit name. The subscription and resource group come from the NSG's id:
+ * the NSG is this emitter's own, in the same resource group, and reading them from it needs no
+ * lookup.
+ */
+function loadBalancer(r: RegionContext, t: Traffic, resourceGroupName: pulumi.Input<string>, subnetId: pulumi.Input<string>, nsgId: pulumi.Output<string>): RegionBalancer {
+  const { tags, opts } = r;
+  const name = regionPartName(r.workload, "azure", r.region, "lb");
+  const scope = nsgId.apply((id) => id.split(/\/providers\//i)[0]!);
+  const lbId = pulumi.interpolate`${scope}/providers/Microsoft.Network/loadBalancers/${name}`;
+  const part = (kind: string, partName: string) => pulumi.interpolate`${lbId}/${kind}/${partName}`;
+  const frontendId = part("frontendIPConfigurations", LB_PARTS.frontend);
+  const poolId = part("backendAddressPools", LB_PARTS.pool);
+  const probeId = part("probes", LB_PARTS.probe);
+
+  const publicIp = t.public
+    ? new network.PublicIPAddress(name, {
+      resourceGroupName,
+      location: r.region,
+      sku: { name: network.PublicIPAddressSkuName.Standard, tier: network.PublicIPAddressSkuTier.Regional },
+      publicIPAllocationMethod: network.IPAllocationMethod.Static,
+      publicIPAddressVersion: network.IPVersion.IPv4,
+      tags,
+    }, opts)
+    : undefined;
+  const h = t.healthCheck;
+  const resource = new network.LoadBalancer(name, {
+    resourceGroupName,
+    loadBalancerName: name,
+    location: r.region,
+    sku: { name: network.LoadBalancerSkuName.Standard, tier: network.LoadBalancerSkuTier.Regional },
+    frontendIPConfigurations: [publicIp
+      ? { name: LB_PARTS.frontend, publicIPAddress: { id: publicIp.id } }
+      : { name: LB_PARTS.frontend, subnet: { id: subnetId }, privateIPAllocationMethod: network.IPAllocationMethod.Dynamic }],
+    backendAddressPools: [{ name: LB_PARTS.pool }],
+    probes: [{
+      name: LB_PARTS.probe,
+      protocol: PROBE_PROTOCOL[h.protocol],
+      port: h.port,
+      ...(h.protocol === "tcp" ? {} : { requestPath: h.path ?? "/" }),
+      intervalInSeconds: h.intervalSeconds,
+      probeThreshold: h.unhealthyThreshold,
+      numberOfProbes: h.unhealthyThreshold,
+    }],
+    loadBalancingRules: [{
+      name: LB_PARTS.rule,
+      frontendIPConfiguration: { id: frontendId },
+      backendAddressPool: { id: poolId },
+      probe: { id: probeId },
+      protocol: network.TransportProtocol.Tcp,
+      frontendPort: t.port,
+      backendPort: t.targetPort,
+      ...(publicIp ? { disableOutboundSnat: true } : {}),
+    }],
+    tags,
+  }, opts);
+  const address = publicIp
+    ? publicIp.ipAddress.apply((a) => a ?? "")
+    : resource.frontendIPConfigurations.apply((f) => f?.[0]?.privateIPAddress ?? "");
+  return { resource, poolId, address };
+}
+
+/**
+ * Autohealing and rollouts of a scale set behind the region's balancer. Health comes from the
+ * Application Health extension (healthExtension), not the balancer's probe: automatic repairs take
+ * one of the two, never both, and on Flexible orchestration rolling upgrades require the extension
+ * (the docs conflict on repairs from balancer probes on Flexible, so the extension is the safe
+ * source for both):
+ * https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-instance-repairs
+ * https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-configure-rolling-upgrades
+ *
+ * - automaticRepairsPolicy: gracePeriod PT30M, within the documented PT10M-PT90M, leaving a new
+ *   instance time to run its cloud-init before it is judged; repairAction Replace (the default,
+ *   pinned: changing it later needs the policy disabled first).
+ * - upgradePolicy Rolling, supported on Flexible since 2024-11-19 (GA; older Learn versions still
+ *   say Uniform only): https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-upgrade-policy
+ *   Batches of 20% with at most 20% unhealthy (the API's defaults), unhealthy instances first.
+ *   Not done: MaxSurge (new instances before old ones go, so a rollout never dips below the plan)
+ *   still needs the subscription feature MaxSurgeRollingUpgrade registered, which a component
+ *   cannot assume: https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-maxsurge
+ *   So a rollout takes up to one batch (20%) out of service at a time. Microsoft also suggests
+ *   creating a set with Manual and switching to Rolling once health reports; this creates it Rolling.
+ */
+function healingSettings(): Pick<compute.VirtualMachineScaleSetArgs, "automaticRepairsPolicy" | "upgradePolicy"> {
+  return {
+    automaticRepairsPolicy: { enabled: true, gracePeriod: REPAIR_GRACE_PERIOD, repairAction: compute.RepairAction.Replace },
+    upgradePolicy: {
+      mode: compute.UpgradeMode.Rolling,
+      rollingUpgradePolicy: {
+        maxBatchInstancePercent: 20,
+        maxUnhealthyInstancePercent: 20,
+        maxUnhealthyUpgradedInstancePercent: 20,
+        pauseTimeBetweenBatches: "PT0S",
+        prioritizeUnhealthyInstances: true,
+      },
+    },
+  };
+}
+
+export const REPAIR_GRACE_PERIOD = "PT30M";
+
+/**
+ * The Application Health extension probing the traffic health check from inside each instance:
+ * protocol http/https/tcp, requestPath only for http(s), intervalInSeconds 5-60, numberOfProbes
+ * 1-24 (the spec's 10/30 s and 2-10 fit):
+ * https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-health-extension
+ */
+function healthExtension(h: HealthCheck) {
+  return {
+    name: "HealthExtension",
+    publisher: "Microsoft.ManagedServices",
+    type: "ApplicationHealthLinux",
+    typeHandlerVersion: "2.0",
+    autoUpgradeMinorVersion: true,
+    settings: {
+      protocol: h.protocol,
+      port: h.port,
+      ...(h.protocol === "tcp" ? {} : { requestPath: h.path ?? "/" }),
+      intervalInSeconds: h.intervalSeconds,
+      numberOfProbes: h.unhealthyThreshold,
+    },
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { gcpLivePrices } from "./live-prices";
 import { gcpMetrics } from "./metrics";
 import { gcpRegions } from "./geography";
 import { gcpStorage } from "./storage-list-prices";
+import { gcpOverheads } from "./overhead-prices";
 import { gcpLabelProblems } from "./tags";
 
 /** Shared-core machine types: a fraction of a vCPU, bursting on credits. */
@@ -25,6 +26,7 @@ export const gcp: Cloud = {
   buildSnapshot: (dir) => (require("./snapshot") as typeof import("./snapshot")).buildGcpSnapshot(dir),
   livePrices: gcpLivePrices,
   metrics: gcpMetrics,
+  overheads: gcpOverheads,
   loadWorkloadEmitter: async () => (await import("./workload-emitter")).gcpWorkloadEmitter,
   loadBackupEmitter: async () => (await import("./backup-emitter")).gcpBackupEmitter,
 };

@@ -46,6 +46,39 @@ export interface CloudAdapter {
   readonly livePrices?: LivePriceSource;
   /** Fleet utilization for `demand.fromMetrics` (optional capability; core/metrics/source.ts). */
   readonly metrics?: MetricsSource;
+  /**
+   * What the component creates once per region used, priced (load balancer, NAT): the fixed costs
+   * the optimizer weighs against a region's savings when the spec has `traffic`. A cloud without
+   * them adds none.
+   */
+  readonly overheads?: OverheadFacts;
+}
+
+/** What a spec asks the component to create once in every region it uses. */
+export interface OverheadNeeds {
+  /** A regional load balancer (and its health check): the spec has `traffic`. */
+  loadBalancer: boolean;
+  /** The load balancer is internet-facing (`traffic.public`): a public address too. */
+  publicLoadBalancer: boolean;
+  /** Outbound internet through NAT in the networks the component creates (the default). */
+  nat: boolean;
+}
+
+/** One fixed cost of a region, at list price. */
+export interface OverheadItem {
+  /** `load-balancer`, `nat-gateway`, `public-ip` ...: what the component creates. */
+  item: string;
+  hourlyUsd: number;
+}
+
+/** A cloud's fixed per-region costs: hand-curated list prices, dated, with their pages. */
+export interface OverheadFacts {
+  asOf: string;
+  pricingPages: readonly string[];
+  /** Usage-priced parts left out of the hourly figures (processed GB, LCUs), said in plans' notes. */
+  leftOut: string;
+  /** The items, with hourly list prices, that `needs` creates in `region`. */
+  itemsFor(region: string, needs: OverheadNeeds): OverheadItem[];
 }
 
 /** One cloud's contribution to the embedded snapshot, as produced by `buildSnapshot`. */

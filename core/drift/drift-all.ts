@@ -28,7 +28,7 @@ export async function driftAll(pinned: Readonly<Record<string, PinnedPlacement>>
     });
     for (const w of today.warnings) options.onWarning?.(name, w);
     // The optimum is today's plan; a budgeted re-solve uses the same prices and demand.
-    const planner: Planner = async (_spec, optimize) => (optimize ? planForDemand(today.spec, today.catalog, today.demand, optimize) : today.plan);
+    const planner: Planner = async (_spec, optimize) => (optimize ? planForDemand(today.spec, today.catalog, today.demand, options.clouds, optimize) : today.plan);
     report.workloads.push(await driftWorkload(entry, today.catalog, planner, settings, options.clouds));
   }
   return report;

@@ -46,5 +46,7 @@ export function repricePlan(plan: Plan, spec: WorkloadSpec, catalog: Catalog): R
     if (Math.abs(today - a.hourlyUsd) > 1e-9) priceChanges.push(`${a.instanceType} ${a.lifecycle} in ${a.provider}/${a.region}: $${a.hourlyUsd} -> $${today}/h`);
     hourly += a.count * today;
   }
-  return { monthlyUsd: Math.round(hourly * HOURS_PER_MONTH * 100) / 100, retired, priceChanges };
+  // Fixed regional costs are list prices of the package's own table: the same today as when pinned.
+  const overheads = (plan.overheads ?? []).reduce((sum, o) => sum + o.monthlyUsd, 0);
+  return { monthlyUsd: Math.round((hourly * HOURS_PER_MONTH + overheads) * 100) / 100, retired, priceChanges };
 }

@@ -28,12 +28,15 @@ const COST_TOLERANCE = 1e-9;
 export function consolidate(
   allocations: readonly GroupAllocation[],
   candidates: readonly PlacementOption[],
-  quotaRegions: ReadonlySet<string>,
+  /** Regions whose options are grouped apart (quota regions, regions with a fixed cost). */
+  separateRegions: ReadonlySet<string>,
   /** Options replicas are being kept on (a disruption budget): their groups are left as solved. */
   pinned: ReadonlySet<PlacementOption> = new Set(),
+  /** Regions with a vCPU quota: a repacking there may not use more vCPUs (default: all separate regions). */
+  quotaRegions: ReadonlySet<string> = separateRegions,
 ): GroupAllocation[] {
-  const placed = groupOptions(allocations, quotaRegions, (a) => a.option);
-  const options = groupOptions(candidates, quotaRegions, (o) => o);
+  const placed = groupOptions(allocations, separateRegions, (a) => a.option);
+  const options = groupOptions(candidates, separateRegions, (o) => o);
   const out: GroupAllocation[] = [];
   for (const [key, current] of placed) {
     const replicas = current.reduce((sum, a) => sum + a.replicas, 0);
@@ -46,7 +49,7 @@ export function consolidate(
       repacked !== undefined &&
       repacked.cost <= cost * (1 + COST_TOLERANCE) &&
       repacked.instances < instances &&
-      (!isRegionalGroup(key) || repacked.vcpu <= vcpu);
+      (!isRegionalGroup(key) || !quotaRegions.has(regionOf(current[0]!.option)) || repacked.vcpu <= vcpu);
     out.push(...(better ? repacked.allocations : current.map(({ option, count, replicas: r }) => ({ option, count, replicas: r }))));
   }
   return out;
@@ -99,3 +102,5 @@ function cheapestPacking(options: readonly PlacementOption[], replicas: number):
     allocations,
   };
 }
+
+const regionOf = (o: PlacementOption): string => `${o.offer.provider}/${o.offer.region}`;

@@ -8,7 +8,7 @@
 import type { WorkloadSpec } from "../spec/schema";
 import { InfeasibleError } from "../util/errors";
 import type { Exclusions, PlacementOption } from "./options";
-import { buildModel, type PlacementConstraints } from "./model";
+import { buildModel, type OverheadRates, type PlacementConstraints } from "./model";
 import { HOURS_PER_MONTH, usd } from "../util/units";
 import { solveMip, type SolveLimits } from "./solver";
 
@@ -42,12 +42,13 @@ export async function diagnoseInfeasibility(
   options: readonly PlacementOption[],
   constraints: PlacementConstraints,
   limits: SolveLimits,
+  overheads?: OverheadRates,
 ): Promise<InfeasibleError> {
   const relaxations = relaxationsOf(constraints);
   const replicas = spec.demand.replicas;
   const cheapestWithout = async (chosen: Relaxation[]): Promise<number | undefined> => {
     const relaxed = chosen.reduce((c, r) => r.relax(c), constraints);
-    const result = await solveMip(buildModel(options, replicas, relaxed).lp, limits);
+    const result = await solveMip(buildModel(options, replicas, relaxed, undefined, overheads).lp, limits);
     return result.status === "infeasible" ? undefined : result.objective * HOURS_PER_MONTH;
   };
 

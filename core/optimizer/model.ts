@@ -25,6 +25,16 @@
  *
  * A disruption budget (drift: move at most part of a pinned placement at once) adds, for each
  * option j of the pinned plan, kept replicas k_j <= y_j, k_j <= pinned_j, and sum_j k_j >= K.
+ *
+ * Regional overheads (a load balancer, NAT: fixed $/hour o_r for each region r used, when the spec
+ * has `traffic`) add a binary z_r per region with an overhead, exactly:
+ *
+ *   minimise    sum_j c_j n_j + sum_r o_r z_r
+ *   subject to  sum_{j in r} y_j - R z_r <= 0      for all r     a region hosts replicas only if used
+ *               (the budget row carries the o_r z_r terms too)
+ *
+ * Regions without an overhead get no z_r, so a spec without `traffic` gives the same model, text
+ * for text.
  */
 import type { PlacementOption } from "./options";
 import type { WorkloadSpec } from "../spec/schema";
@@ -79,11 +89,18 @@ export interface KeepConstraint {
   minKept: number;
 }
 
-export function buildModel(options: readonly PlacementOption[], replicas: number, c: PlacementConstraints, keep?: KeepConstraint): Model {
+/** `provider/region` -> fixed $/hour of using the region (only regions with a cost). */
+export type OverheadRates = ReadonlyMap<string, number>;
+
+export const regionKey = (o: PlacementOption): string => `${o.offer.provider}/${o.offer.region}`;
+
+export function buildModel(options: readonly PlacementOption[], replicas: number, c: PlacementConstraints, keep?: KeepConstraint, overheads?: OverheadRates): Model {
   const lines: string[] = [];
   const providers = [...new Set(options.map((o) => o.offer.provider))].sort();
   const byProvider = (p: string) => options.flatMap((o, j) => (o.offer.provider === p ? [j] : []));
-  const costTerms = terms(options.map((o, j) => [o.hourlyUsd, `n${j}`]));
+  // Regions with a fixed cost, in sorted order: column z{i} says region i is used.
+  const opened = [...new Set(options.map(regionKey))].filter((r) => (overheads?.get(r) ?? 0) > 0).sort();
+  const costTerms = terms([...options.map((o, j) => [o.hourlyUsd, `n${j}`] as const), ...opened.map((r, i) => [overheads!.get(r)!, `z${i}`] as const)]);
 
   lines.push("Minimize");
   lines.push(` obj: ${costTerms}`);
@@ -98,6 +115,10 @@ export function buildModel(options: readonly PlacementOption[], replicas: number
   const spot = options.flatMap((o, j) => (o.lifecycle === "spot" ? [j] : []));
   if (spot.length > 0) lines.push(` spot: ${terms(spot.map((j) => [1, `y${j}`]))} <= ${spotReplicaCap(replicas, c)}`);
   if (c.maxMonthlyUsd !== undefined) lines.push(` budget: ${costTerms} <= ${c.maxMonthlyUsd / HOURS_PER_MONTH}`);
+  opened.forEach((r, i) => {
+    const inRegion = options.flatMap((o, j) => (regionKey(o) === r ? [j] : []));
+    lines.push(` open${i}: ${terms(inRegion.map((j) => [1, `y${j}`]))} - ${replicas} z${i} <= 0`);
+  });
   Object.keys(c.quotas)
     .sort()
     .forEach((key, i) => {
@@ -124,9 +145,10 @@ export function buildModel(options: readonly PlacementOption[], replicas: number
   });
   lines.push("General");
   lines.push(` ${options.map((_, j) => `n${j} y${j}`).join(" ")}${kept.map((j) => ` k${j}`).join("")}`);
-  if (useProviderBinaries) {
+  const binaries = [...(useProviderBinaries ? providers.map((_, i) => `u${i}`) : []), ...opened.map((_, i) => `z${i}`)];
+  if (binaries.length > 0) {
     lines.push("Binary");
-    lines.push(` ${providers.map((_, i) => `u${i}`).join(" ")}`);
+    lines.push(` ${binaries.join(" ")}`);
   }
   lines.push("End");
   return { lp: lines.join("\n") };

@@ -11,7 +11,8 @@ import type { Catalog } from "../catalog/offer";
 import type { WorkloadSpec } from "../spec/schema";
 import { placementOptions, type PlacementOption } from "./options";
 import { compareOptions, reduceOptions } from "./reduce";
-import { buildModel, constraintsOfSpec } from "./model";
+import { buildModel, constraintsOfSpec, regionKey, type OverheadRates } from "./model";
+import { overheadHourly, type RegionOverheads } from "../plan/overheads";
 import { solveMip, timeLimitFromEnv, type SolveStatus } from "./solver";
 import { diagnoseInfeasibility, noEligibleOptionsError } from "./infeasibility";
 import { consolidate } from "./consolidate";
@@ -29,6 +30,15 @@ export interface Placement {
   status: Exclude<SolveStatus, "infeasible">;
   gap: number;
   stats: { offersConsidered: number; options: number; reducedOptions: number };
+  /** Fixed costs of the regions the placement uses (empty without overheads). */
+  overheads: PlacementOverhead[];
+}
+
+export interface PlacementOverhead {
+  provider: string;
+  region: string;
+  item: string;
+  hourlyUsd: number;
 }
 
 export interface OptimizeSettings {
@@ -37,6 +47,8 @@ export interface OptimizeSettings {
   timeLimitSeconds?: number;
   /** Disruption budget: keep at least `minKept` replicas where `pinned` (option key -> replicas) has them. */
   keep?: { pinned: ReadonlyMap<string, number>; minKept: number };
+  /** Fixed costs of using a region (../plan/overheads.ts), weighed in the optimum exactly. */
+  overheads?: RegionOverheads;
 }
 
 /** `provider/region/instanceType/lifecycle`: the identity of an allocation across plans. */
@@ -54,7 +66,11 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
 
   const constraints = constraintsOfSpec(spec);
   const quotaRegions = new Set(Object.keys(constraints.quotas));
-  const reduced = settings.reduce === false ? options : reduceOptions(options, quotaRegions);
+  // A region with a fixed cost is not interchangeable with another: its options are reduced and
+  // consolidated among themselves (dominance inside one region is untouched by its fixed cost).
+  const rates = overheadRates(options, settings.overheads);
+  const separateRegions = new Set([...quotaRegions, ...rates.keys()]);
+  const reduced = settings.reduce === false ? options : reduceOptions(options, separateRegions, quotaRegions);
   // Options of a pinned plan stay in the model even when dominated: keeping them is the point.
   const pinned = settings.keep?.pinned ?? new Map<string, number>();
   const protectedOptions = pinned.size === 0 ? [] : options.filter((o) => pinned.has(optionKey(o)));
@@ -66,10 +82,10 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
     pinned: new Map(candidates.flatMap((o, j) => (pinned.has(optionKey(o)) ? [[j, pinned.get(optionKey(o))!] as const] : []))),
   };
 
-  const cheapest = await solveMip(buildModel(candidates, replicas, constraints, keep).lp, limits);
+  const cheapest = await solveMip(buildModel(candidates, replicas, constraints, keep, rates).lp, limits);
   if (cheapest.status === "infeasible") {
     if (keep) throw new InfeasibleError(`infeasible: no placement keeps ${keep.minKept} replicas where they are and meets every constraint`, ["keep"]);
-    throw await diagnoseInfeasibility(spec, candidates, constraints, limits);
+    throw await diagnoseInfeasibility(spec, candidates, constraints, limits, rates);
   }
   const solved: Allocation[] = [];
   candidates.forEach((option, j) => {
@@ -78,11 +94,30 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
     // An instance that hosts no replica only adds cost; the solver never needs one.
     if (count > 0 && placed > 0) solved.push({ option, count: Math.min(count, Math.ceil(placed / option.fit)), replicas: placed });
   });
-  const allocations = consolidate(solved, candidates, quotaRegions, new Set(protectedOptions)).sort((a, b) => compareOptions(a.option, b.option));
+  const allocations = consolidate(solved, candidates, separateRegions, new Set(protectedOptions), quotaRegions).sort((a, b) => compareOptions(a.option, b.option));
+  const used = [...new Set(allocations.map((a) => regionKey(a.option)))].sort();
+  const overheads = used.flatMap((key) => {
+    const [provider = "", region = ""] = key.split("/");
+    return (settings.overheads?.(provider, region) ?? []).map((i) => ({ provider, region, item: i.item, hourlyUsd: i.hourlyUsd }));
+  });
   return {
     allocations,
     status: cheapest.status === "optimal" ? "optimal" : "time-limit",
     gap: cheapest.gap,
     stats: { offersConsidered, options: options.length, reducedOptions: candidates.length },
+    overheads,
   };
+}
+
+/** `provider/region` -> fixed $/hour, for the regions of `options` that have one. */
+function overheadRates(options: readonly PlacementOption[], overheads: RegionOverheads | undefined): OverheadRates {
+  const rates = new Map<string, number>();
+  if (!overheads) return rates;
+  for (const o of options) {
+    const key = regionKey(o);
+    if (rates.has(key)) continue;
+    const hourly = overheadHourly(overheads(o.offer.provider, o.offer.region));
+    if (hourly > 0) rates.set(key, hourly);
+  }
+  return rates;
 }

@@ -13,10 +13,15 @@
 import { cmp } from "../catalog/offer";
 import type { PlacementOption } from "./options";
 
-export function reduceOptions(options: readonly PlacementOption[], quotaRegions: ReadonlySet<string>): PlacementOption[] {
+/**
+ * `separateRegions`: regions whose options form groups of their own (quota regions, regions with a
+ * fixed cost); `quotaRegions`: those where vCPUs also count (default: the same set).
+ */
+export function reduceOptions(options: readonly PlacementOption[], separateRegions: ReadonlySet<string>, quotaRegions: ReadonlySet<string> = separateRegions): PlacementOption[] {
   const kept: PlacementOption[] = [];
-  for (const [key, group] of groupOptions(options, quotaRegions, (o) => o)) {
-    kept.push(...paretoFrontier(group, isRegionalGroup(key)));
+  for (const [key, group] of groupOptions(options, separateRegions, (o) => o)) {
+    const first = group[0]!;
+    kept.push(...paretoFrontier(group, isRegionalGroup(key) && quotaRegions.has(`${first.offer.provider}/${first.offer.region}`)));
   }
   return kept.sort(compareOptions);
 }

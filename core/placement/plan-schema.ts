@@ -41,6 +41,7 @@ export const planSchema = z.looseObject({
   }),
   prices: z.record(z.string(), z.looseObject({ source: z.enum(PRICE_SOURCES), asOf: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "expected a date YYYY-MM-DD or YYYY-MM") })),
   allocations: z.array(allocationSchema),
+  overheads: z.array(z.looseObject({ provider: z.string().min(1), region: z.string().min(1), item: z.string().min(1), monthlyUsd: amount })).optional(),
   totals: z.looseObject({ replicas: count, vcpu: amount, memoryGiB: amount, hourlyUsd: amount, monthlyUsd: amount }),
   solver: z.looseObject({ status: z.enum(["optimal", "time-limit"]), gap: amount, ms: amount }),
 });

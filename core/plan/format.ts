@@ -75,6 +75,11 @@ function allocationRows(plan: Plan): string[][] {
   ]);
 }
 
+/** One row per fixed regional cost (load balancer, NAT), lifecycle "fixed", in the totals. */
+function overheadRows(plan: Plan): string[][] {
+  return (plan.overheads ?? []).map((o) => [o.provider, o.region, o.item, "fixed", "", "", "", usd(o.monthlyUsd / HOURS_PER_MONTH, 4), usd(o.monthlyUsd)]);
+}
+
 const HEADINGS = ["provider", "region", "instance type", "lifecycle", "count", "replicas", "vCPU / GiB", "$/h each", "$/month"];
 
 function optional(line: string | undefined): string[] {
@@ -87,7 +92,7 @@ function renderTable(plan: Plan, now: Date): string {
     style: { head: [], border: [], compact: true },
     colAligns: ["left", "left", "left", "left", "right", "right", "right", "right", "right"],
   });
-  table.push(...allocationRows(plan));
+  table.push(...allocationRows(plan), ...overheadRows(plan));
   const instances = plan.allocations.reduce((sum, a) => sum + a.count, 0);
   table.push(["total", "", "", "", String(instances), String(plan.totals.replicas), `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, usd(plan.totals.hourlyUsd, 4), usd(plan.totals.monthlyUsd)]);
   return [
@@ -113,6 +118,7 @@ function renderMarkdown(plan: Plan, now: Date): string {
     row(HEADINGS),
     row(align),
     ...allocationRows(plan).map(row),
+    ...overheadRows(plan).map(row),
     row(["**total**", "", "", "", `**${instances}**`, `**${plan.totals.replicas}**`, `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, usd(plan.totals.hourlyUsd, 4), `**${usd(plan.totals.monthlyUsd)}**`]),
     "",
     "<details><summary>Prices and solver</summary>",

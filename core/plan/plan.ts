@@ -44,8 +44,20 @@ export interface Plan {
   };
   prices: Record<string, { source: PriceSourceKind; asOf: string }>;
   allocations: PlanAllocation[];
+  /**
+   * Fixed monthly costs of the regions used (a load balancer, NAT), when the spec asks for them
+   * (`traffic`); absent otherwise. Part of the totals and of the optimization.
+   */
+  overheads?: PlanOverhead[];
   totals: { replicas: number; vcpu: number; memoryGiB: number; hourlyUsd: number; monthlyUsd: number };
   solver: { status: "optimal" | "time-limit"; gap: number; ms: number };
+}
+
+export interface PlanOverhead {
+  provider: string;
+  region: string;
+  item: string;
+  monthlyUsd: number;
 }
 
 /**
@@ -95,13 +107,17 @@ export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Place
     gpus: option.offer.gpus,
     hourlyUsd: unitPrice(option.hourlyUsd),
   }));
-  const hourly = allocations.reduce((sum, a) => sum + a.count * a.hourlyUsd, 0);
+  const overheadHourly = placement.overheads.reduce((sum, o) => sum + o.hourlyUsd, 0);
+  const hourly = allocations.reduce((sum, a) => sum + a.count * a.hourlyUsd, 0) + overheadHourly;
+  const overheads = placement.overheads.map(({ provider, region, item, hourlyUsd }) => ({ provider, region, item, monthlyUsd: round(hourlyUsd * HOURS_PER_MONTH, 2) }));
   return {
     workload: spec.name,
     specHash: specHash(spec),
     demand: { replicas: spec.demand.replicas, cpu: spec.demand.cpu, memoryGiB: spec.demand.memoryGiB, gpus: spec.demand.gpus, source: "static" },
     prices: priceProvenance(spec, catalog),
     allocations,
+    // Only when there are some: a plan without overheads is byte-identical to one made before them.
+    ...(overheads.length > 0 ? { overheads } : {}),
     totals: {
       replicas: allocations.reduce((sum, a) => sum + a.replicas, 0),
       vcpu: allocations.reduce((sum, a) => sum + a.count * a.vcpu, 0),

@@ -17,6 +17,8 @@ import type { OptimizeSettings } from "../optimizer/optimize";
 import { resolveDemand, type DemandOptions } from "../metrics/resolve";
 import { demandDetails, type DemandDecision } from "../metrics/demand";
 import { resolvePrices, type ResolvePricesOptions } from "./resolve";
+import type { CloudSet } from "../clouds/cloud-set";
+import { overheadsFor } from "../plan/overheads";
 
 export type LivePlanOptions = Omit<ResolvePricesOptions, "providers" | "regions"> & Pick<DemandOptions, "live" | "offline" | "clouds"> & {
   /** Per-cloud endpoint overrides for the metrics APIs (prices use `connections`). */
@@ -41,7 +43,7 @@ export async function planLive(spec: WorkloadSpec, options: LivePlanOptions): Pr
   const checked = validateSpec(spec, prices.catalog, options.clouds);
   const demand = await resolveDemand(checked, { ...options, connections: options.metricsConnections });
   const warnings = [...prices.warnings, ...(demand?.warnings ?? [])];
-  const plan = await planForDemand(checked, prices.catalog, demand, options.settings);
+  const plan = await planForDemand(checked, prices.catalog, demand, options.clouds, options.settings);
   return { spec: checked, plan, catalog: prices.catalog, ...(demand ? { demand } : {}), warnings };
 }
 
@@ -50,9 +52,10 @@ export async function planLive(spec: WorkloadSpec, options: LivePlanOptions): Pr
  * `demand.replicas`), keeping the spec's own hash. The one place demand sizing happens: a plan and
  * drift's budgeted re-solves both come through here.
  */
-export async function planForDemand(spec: WorkloadSpec, catalog: Catalog, demand: DemandDecision | undefined, settings?: OptimizeSettings): Promise<Plan> {
-  if (!demand || demand.source !== "metrics") return planSpec(spec, catalog, settings);
+export async function planForDemand(spec: WorkloadSpec, catalog: Catalog, demand: DemandDecision | undefined, clouds: CloudSet, settings: OptimizeSettings = {}): Promise<Plan> {
+  const withOverheads: OptimizeSettings = { ...settings, overheads: settings.overheads ?? overheadsFor(spec, clouds) };
+  if (!demand || demand.source !== "metrics") return planSpec(spec, catalog, withOverheads);
   const sized: WorkloadSpec = { ...spec, demand: { ...spec.demand, replicas: demand.replicas } };
-  const plan = await planSpec(sized, catalog, settings);
+  const plan = await planSpec(sized, catalog, withOverheads);
   return { ...plan, specHash: specHash(spec), demand: { ...plan.demand, source: "metrics", metrics: demandDetails(demand) } };
 }

@@ -1,6 +1,7 @@
 /**
  * Azure conformance: a small matrix of plans placing instances on Azure (on-demand only, a spot and
- * on-demand priority mix, two regions, arm64, a GPU offer, a given subnet, no egress), each run
+ * on-demand priority mix, two regions, arm64, a GPU offer, a given subnet, no egress, and `traffic`
+ * variants: internal http, public tcp in two regions, https on a given subnet), each run
  * through MultiCloudWorkload under Pulumi's mocks; every registered azure-native resource is then
  * held to Azure's documented rules. One rule = one named object with the page it comes from, so a
  * failure says which rule broke, on which resource, and where to read why. Rules come from
@@ -14,6 +15,7 @@ import type { Plan } from "../../core";
 import { offer } from "../helpers/catalog";
 import { catalogFile, setupPulumi, valueOf, type Recorded } from "../components/harness";
 import { SSH_KEY, webArgs } from "../components/scenario";
+import { resolveTraffic, trafficSchema, type Traffic } from "../../core/spec/traffic";
 
 // ---------------------------------------------------------------------------------------------
 // The matrix
@@ -60,6 +62,25 @@ const SCENARIOS: Scenario[] = [
   },
   { name: "given subnet", args: azureArgs({ azure: { sshPublicKey: SSH_KEY, subnetIds: { eastus: SUBNET_ID } } }, [D4S("eastus")]) },
   { name: "egress none", args: azureArgs({ azure: { sshPublicKey: SSH_KEY, egress: "none" } }, [D4S("eastus")]) },
+  {
+    name: "traffic: internal, http health check, spot mix",
+    args: azureArgs({ constraints: { maxSpotShare: 0.5 }, traffic: { port: 443, targetPort: 8443, healthCheck: { path: "/healthz" } } }, [D4S("eastus", 0.05)]),
+  },
+  {
+    name: "traffic: public, tcp, two regions",
+    args: azureArgs(
+      { constraints: { quotas: { "azure/eastus": { vcpu: 16 }, "azure/westus2": { vcpu: 16 } } }, traffic: { port: 443, public: true, healthCheck: { intervalSeconds: 30, unhealthyThreshold: 2 } } },
+      [D4S("eastus"), D4S("westus2")],
+      ["eastus", "westus2"],
+    ),
+  },
+  {
+    name: "traffic: https health check on its own port, given subnet, no egress",
+    args: azureArgs(
+      { azure: { sshPublicKey: SSH_KEY, subnetIds: { eastus: SUBNET_ID }, egress: "none" }, traffic: { port: 80, targetPort: 8080, protocol: "http", healthCheck: { protocol: "https", path: "/ready", port: 9443 } } },
+      [D4S("eastus")],
+    ),
+  },
 ];
 
 interface Run {
@@ -197,6 +218,26 @@ function profiles(r: Recorded): any[] {
 function scaleRules(r: Recorded): any[] {
   return profiles(r).flatMap((p) => p.rules ?? []);
 }
+
+/** The run's traffic settings, defaults applied; undefined without traffic. */
+function trafficOf(args: MultiCloudWorkloadArgs): Traffic | undefined {
+  return args.traffic === undefined ? undefined : resolveTraffic(trafficSchema.parse(args.traffic));
+}
+
+function healthExtensions(r: Recorded): any[] {
+  return (vmProfile(r).extensionProfile?.extensions ?? []).filter((e: any) => e.publisher === "Microsoft.ManagedServices" && /^ApplicationHealth(Linux|Windows)$/.test(e.type));
+}
+
+/** A load balancer is internal when no frontend has a public IP. */
+function isInternal(lb: Recorded): boolean {
+  return (lb.inputs.frontendIPConfigurations ?? []).every((f: any) => f.publicIPAddress === undefined);
+}
+
+const inRange = (n: unknown, lo: number, hi: number) => Number.isInteger(n) && (n as number) >= lo && (n as number) <= hi;
+
+const PROBES_URL = "https://learn.microsoft.com/en-us/azure/load-balancer/load-balancer-custom-probe-overview";
+const REPAIRS_URL = "https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-instance-repairs";
+const HEALTH_EXTENSION_URL = "https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-health-extension";
 
 const RULES: Rule[] = [
   // Names
@@ -488,13 +529,199 @@ const RULES: Rule[] = [
     },
   },
   {
-    name: "the only public IPs are NAT gateway addresses",
+    name: "the only public IPs are NAT gateway addresses and, with traffic.public, load balancer frontends",
     url: "https://learn.microsoft.com/en-us/azure/virtual-network/ip-services/public-ip-addresses",
     types: ["network:PublicIPAddress"],
-    check: (r, { resources }) =>
-      resources.some((x) => x.type === "azure-native:network:NatGateway" && (x.inputs.publicIpAddresses ?? []).some((p: any) => p.id === `${r.name}_id`))
-        ? undefined
-        : `public IP ${r.name} serves no NAT gateway`,
+    check: (r, { args, resources }) => {
+      const id = `${r.name}_id`;
+      if (resources.some((x) => x.type === "azure-native:network:NatGateway" && (x.inputs.publicIpAddresses ?? []).some((p: any) => p.id === id))) return undefined;
+      const frontend = resources.some((x) => x.type === "azure-native:network:LoadBalancer" && (x.inputs.frontendIPConfigurations ?? []).some((f: any) => f.publicIPAddress?.id === id));
+      if (frontend && trafficOf(args)?.public) return undefined;
+      return frontend ? `public IP ${r.name} fronts a load balancer without traffic.public` : `public IP ${r.name} serves no NAT gateway and no public load balancer`;
+    },
+  },
+
+  // Load balancer (traffic)
+  {
+    name: "load balancer names: 1-80 alphanumerics, _ . -, alphanumeric start, alphanumeric or _ end; the explicit name is the logical name (names are identity)",
+    url: NAME_RULES_URL,
+    types: ["network:LoadBalancer"],
+    check: (r) => {
+      const physical: string = r.inputs.loadBalancerName ?? "";
+      if (physical !== r.name) return `loadBalancerName ${physical} differs from the logical name ${r.name}`;
+      return physical.length <= 80 && NETWORK_CHILD_NAME.test(physical) ? undefined : `loadBalancerName ${physical}`;
+    },
+  },
+  {
+    name: "load balancer: SKU Standard (Basic retired 2025-09-30); a public frontend takes a Standard static public IP",
+    url: "https://learn.microsoft.com/en-us/azure/load-balancer/skus",
+    types: ["network:LoadBalancer"],
+    check: (r, { resources }) => {
+      if (r.inputs.sku?.name !== "Standard") return `sku ${r.inputs.sku?.name}`;
+      for (const f of r.inputs.frontendIPConfigurations ?? []) {
+        if (f.publicIPAddress === undefined) continue;
+        const ip = resources.find((x) => x.type === "azure-native:network:PublicIPAddress" && `${x.name}_id` === f.publicIPAddress.id);
+        if (!ip) return `frontend ${f.name}: public IP ${f.publicIPAddress.id} not found`;
+        if (ip.inputs.sku?.name !== "Standard" || ip.inputs.publicIPAllocationMethod !== "Static") return `frontend ${f.name}: public IP ${ip.name} is not Standard/Static`;
+        if (ip.inputs.location !== r.inputs.location) return `frontend ${f.name}: public IP in ${ip.inputs.location}`;
+      }
+      return undefined;
+    },
+  },
+  {
+    name: "load balancer frontends: a private IP in a subnet, or a public IP, never both",
+    url: "https://learn.microsoft.com/en-us/azure/load-balancer/skus",
+    types: ["network:LoadBalancer"],
+    check: (r) => {
+      const fes: any[] = r.inputs.frontendIPConfigurations ?? [];
+      if (fes.length === 0) return "no frontend";
+      const bad = fes.find((f) => (f.subnet === undefined) === (f.publicIPAddress === undefined));
+      return bad === undefined ? undefined : `frontend ${bad.name}`;
+    },
+  },
+  {
+    name: "probes: protocol Tcp, Http or Https; requestPath required for Http(s) and not allowed for Tcp; port 1-65535; intervalInSeconds >= 5",
+    url: "https://learn.microsoft.com/en-us/javascript/api/@azure/arm-network/probepropertiesformat",
+    types: ["network:LoadBalancer"],
+    check: (r) => {
+      for (const p of r.inputs.probes ?? []) {
+        if (!["Tcp", "Http", "Https"].includes(p.protocol)) return `probe ${p.name}: protocol ${p.protocol}`;
+        if ((p.protocol === "Tcp") !== (p.requestPath === undefined)) return `probe ${p.name}: requestPath ${p.requestPath} with ${p.protocol}`;
+        if (p.requestPath !== undefined && !String(p.requestPath).startsWith("/")) return `probe ${p.name}: requestPath ${p.requestPath}`;
+        if (!inRange(p.port, 1, 65535)) return `probe ${p.name}: port ${p.port}`;
+        if (!(Number.isInteger(p.intervalInSeconds) && p.intervalInSeconds >= 5)) return `probe ${p.name}: intervalInSeconds ${p.intervalInSeconds}`;
+      }
+      return undefined;
+    },
+  },
+  {
+    name: "HTTP(S) probes never target ports 19, 21, 25, 70, 110, 119, 143, 220, 993",
+    url: PROBES_URL,
+    types: ["network:LoadBalancer"],
+    check: (r) => {
+      const bad = (r.inputs.probes ?? []).find((p: any) => p.protocol !== "Tcp" && [19, 21, 25, 70, 110, 119, 143, 220, 993].includes(p.port));
+      return bad === undefined ? undefined : `probe ${bad.name} on port ${bad.port}`;
+    },
+  },
+  {
+    name: "load-balancing rules: protocol Tcp, Udp or All; frontendPort 0-65534, unique in the balancer; backendPort 0-65535; references to this balancer's own frontend, pool and probe",
+    url: "https://learn.microsoft.com/en-us/dotnet/api/microsoft.azure.management.network.models.loadbalancingrule.frontendport",
+    types: ["network:LoadBalancer"],
+    check: (r) => {
+      const seen = new Set<string>();
+      const own = (ref: any, kind: string, names: string[]) =>
+        ref?.id !== undefined && names.some((n) => String(ref.id).endsWith(`/loadBalancers/${r.inputs.loadBalancerName}/${kind}/${n}`));
+      for (const rule of r.inputs.loadBalancingRules ?? []) {
+        if (!["Tcp", "Udp", "All"].includes(rule.protocol)) return `rule ${rule.name}: protocol ${rule.protocol}`;
+        if (!inRange(rule.frontendPort, 0, 65534)) return `rule ${rule.name}: frontendPort ${rule.frontendPort}`;
+        if (!inRange(rule.backendPort, 0, 65535)) return `rule ${rule.name}: backendPort ${rule.backendPort}`;
+        const key = `${rule.protocol}/${rule.frontendPort}`;
+        if (seen.has(key)) return `rule ${rule.name}: frontendPort ${rule.frontendPort} used twice`;
+        seen.add(key);
+        if (!own(rule.frontendIPConfiguration, "frontendIPConfigurations", (r.inputs.frontendIPConfigurations ?? []).map((f: any) => f.name))) return `rule ${rule.name}: frontend ${rule.frontendIPConfiguration?.id}`;
+        if (!own(rule.backendAddressPool, "backendAddressPools", (r.inputs.backendAddressPools ?? []).map((p: any) => p.name))) return `rule ${rule.name}: pool ${rule.backendAddressPool?.id}`;
+        if (!own(rule.probe, "probes", (r.inputs.probes ?? []).map((p: any) => p.name))) return `rule ${rule.name}: probe ${rule.probe?.id}`;
+      }
+      return undefined;
+    },
+  },
+  {
+    name: "HA ports (frontendPort 0, backendPort 0, protocol All) only on an internal Standard load balancer",
+    url: "https://learn.microsoft.com/en-us/azure/load-balancer/load-balancer-ha-ports-overview",
+    types: ["network:LoadBalancer"],
+    check: (r) => {
+      const ha = (r.inputs.loadBalancingRules ?? []).find((x: any) => x.frontendPort === 0 || x.backendPort === 0 || x.protocol === "All");
+      if (ha === undefined) return undefined;
+      const complete = ha.frontendPort === 0 && ha.backendPort === 0 && ha.protocol === "All";
+      return complete && isInternal(r) ? undefined : `rule ${ha.name}: HA ports ${complete ? "on a public balancer" : "half-configured"}`;
+    },
+  },
+  {
+    name: "with traffic: one load balancer per region, and every scale set there joins its backend pool",
+    url: "https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/tutorial-modify-scale-sets-cli",
+    types: ["compute:VirtualMachineScaleSet"],
+    check: (r, { args, resources }) => {
+      const pools: string[] = ipConfigurations(r).flatMap((c) => (c.loadBalancerBackendAddressPools ?? []).map((p: any) => String(p.id)));
+      if (!trafficOf(args)) return pools.length === 0 ? undefined : "joins a pool without traffic";
+      const lbs = resources.filter((x) => x.type === "azure-native:network:LoadBalancer" && x.inputs.location === r.inputs.location);
+      if (lbs.length !== 1) return `${lbs.length} load balancers in ${r.inputs.location}`;
+      const pool = `/loadBalancers/${lbs[0]!.inputs.loadBalancerName}/backendAddressPools/${lbs[0]!.inputs.backendAddressPools?.[0]?.name}`;
+      const configs = ipConfigurations(r);
+      return configs.length > 0 && configs.every((c) => (c.loadBalancerBackendAddressPools ?? []).some((p: any) => String(p.id).endsWith(pool))) ? undefined : `pools ${pools.join(", ")}`;
+    },
+  },
+
+  // Autohealing and rollouts (traffic)
+  {
+    name: "automatic repairs: gracePeriod PT10M-PT90M, repairAction Replace, Reimage or Restart",
+    url: REPAIRS_URL,
+    types: ["compute:VirtualMachineScaleSet"],
+    check: (r, { args }) => {
+      const policy = r.inputs.automaticRepairsPolicy;
+      if (policy === undefined) return trafficOf(args) ? "traffic without automatic repairs" : undefined;
+      const grace = seconds(policy.gracePeriod ?? "PT10M");
+      if (!(grace >= 600 && grace <= 5400)) return `gracePeriod ${policy.gracePeriod}`;
+      return ["Replace", "Reimage", "Restart", undefined].includes(policy.repairAction) ? undefined : `repairAction ${policy.repairAction}`;
+    },
+  },
+  {
+    name: "automatic repairs monitor health through the Application Health extension or a load balancer probe, exactly one",
+    url: REPAIRS_URL,
+    types: ["compute:VirtualMachineScaleSet"],
+    check: (r) => {
+      if (r.inputs.automaticRepairsPolicy?.enabled !== true) return undefined;
+      const sources = healthExtensions(r).length + (vmProfile(r).networkProfile?.healthProbe === undefined ? 0 : 1);
+      return sources === 1 ? undefined : `${sources} health sources`;
+    },
+  },
+  {
+    name: "Flexible: a rolling upgrade policy needs the Application Health extension; batch and unhealthy percentages 0-100",
+    url: "https://learn.microsoft.com/en-us/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-configure-rolling-upgrades",
+    types: ["compute:VirtualMachineScaleSet"],
+    check: (r) => {
+      const policy = r.inputs.upgradePolicy;
+      if (policy?.mode !== "Rolling") return undefined;
+      if (r.inputs.orchestrationMode === "Flexible" && healthExtensions(r).length !== 1) return "Rolling on Flexible without the Application Health extension";
+      const p = policy.rollingUpgradePolicy ?? {};
+      const pcts = [p.maxBatchInstancePercent, p.maxUnhealthyInstancePercent, p.maxUnhealthyUpgradedInstancePercent].filter((v) => v !== undefined);
+      if (!pcts.every((v) => inRange(v, 0, 100))) return `rollingUpgradePolicy ${JSON.stringify(p)}`;
+      if (p.rollbackFailedInstancesOnPolicyBreach !== undefined && r.inputs.orchestrationMode === "Flexible") return "rollbackFailedInstancesOnPolicyBreach is Uniform only";
+      return p.pauseTimeBetweenBatches === undefined || !Number.isNaN(seconds(p.pauseTimeBetweenBatches)) ? undefined : `pauseTimeBetweenBatches ${p.pauseTimeBetweenBatches}`;
+    },
+  },
+  {
+    name: "Application Health extension: protocol http, https or tcp; requestPath only (and always) for http(s); intervalInSeconds 5-60; numberOfProbes 1-24",
+    url: HEALTH_EXTENSION_URL,
+    types: ["compute:VirtualMachineScaleSet"],
+    check: (r) => {
+      for (const e of healthExtensions(r)) {
+        const st = e.settings ?? {};
+        if (!["http", "https", "tcp"].includes(st.protocol)) return `protocol ${st.protocol}`;
+        if ((st.protocol === "tcp") !== (st.requestPath === undefined)) return `requestPath ${st.requestPath} with ${st.protocol}`;
+        if (st.protocol === "tcp" && !inRange(st.port, 1, 65535)) return `tcp without a port (${st.port})`;
+        if (st.port !== undefined && !inRange(st.port, 1, 65535)) return `port ${st.port}`;
+        if (st.intervalInSeconds !== undefined && !inRange(st.intervalInSeconds, 5, 60)) return `intervalInSeconds ${st.intervalInSeconds}`;
+        if (st.numberOfProbes !== undefined && !inRange(st.numberOfProbes, 1, 24)) return `numberOfProbes ${st.numberOfProbes}`;
+        if (e.typeHandlerVersion !== "2.0") return `typeHandlerVersion ${e.typeHandlerVersion}`;
+      }
+      return undefined;
+    },
+  },
+  {
+    name: "with traffic: the NSG admits the probes (AzureLoadBalancer tag) on the health-check port, and targetPort from ingressCidrs only",
+    url: "https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview",
+    types: ["network:NetworkSecurityGroup"],
+    check: (r, { args }) => {
+      const t = trafficOf(args);
+      const rules: any[] = r.inputs.securityRules ?? [];
+      const fromLb = rules.filter((x) => x.sourceAddressPrefix === "AzureLoadBalancer");
+      if (!t) return fromLb.length === 0 ? undefined : "AzureLoadBalancer rule without traffic";
+      if (!fromLb.some((x) => x.access === "Allow" && x.direction === "Inbound" && x.destinationPortRange === String(t.healthCheck.port))) return `no AzureLoadBalancer rule for port ${t.healthCheck.port}`;
+      const cidrs = (args.ingressCidrs ?? []) as string[];
+      const target = rules.filter((x) => x.destinationPortRange === String(t.targetPort) && x.sourceAddressPrefix !== "AzureLoadBalancer");
+      const stray = target.find((x) => !(x.sourceAddressPrefixes ?? [x.sourceAddressPrefix]).every((c: string) => cidrs.includes(c)));
+      return stray === undefined ? undefined : `rule ${stray.name} admits port ${t.targetPort} from outside ingressCidrs`;
+    },
   },
   {
     name: "a subnet takes at most one NAT gateway, from its own region",
@@ -547,6 +774,12 @@ describe("Azure conformance matrix", () => {
     expect(arm.inputs.sku.name).toBe("Standard_D4ps_v5");
     expect(vmProfile(arm).storageProfile.imageReference.sku).toBe("server-arm64");
     expect(ofType(run("GPU"), "compute:VirtualMachineScaleSet")[0]!.inputs.sku.name).toBe("Standard_NC4as_T4_v3");
+    // The traffic variants: one load balancer per region, internal or public as asked.
+    const lbs = (name: string) => ofType(run(name), "network:LoadBalancer").map((lb) => [lb.inputs.location, isInternal(lb)]).sort();
+    expect(lbs("traffic: internal, http health check, spot mix")).toEqual([["eastus", true]]);
+    expect(lbs("traffic: public, tcp, two regions")).toEqual([["eastus", false], ["westus2", false]]);
+    expect(lbs("traffic: https health check on its own port, given subnet, no egress")).toEqual([["eastus", true]]);
+    expect(lbs("on-demand only")).toEqual([]);
   });
 
   for (const scenario of SCENARIOS) {
