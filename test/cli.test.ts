@@ -133,7 +133,7 @@ describe("multicloud plan", () => {
     const { code, stderr } = await cli("plan", spec, "--catalog", catalog);
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `error: invalid workload spec (2 problems):\n  ${spec}:3: demand.replicas: expected a number >= 1, got -3\n  ${spec}:7: constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling\n`,
+      `error: invalid workload spec (2 problems):\n  ${spec}:3: demand.replicas: expected a number >= 1, got -3\n  ${spec}:7: constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling, traffic\n`,
     );
   });
 

@@ -17,6 +17,7 @@ const BURSTABLE = /^t\d[a-z]*\./;
 export const aws: Cloud = {
   name: "aws",
   displayName: "AWS",
+  grouping: "mixed",
   isBurstable: (instanceType) => BURSTABLE.test(instanceType),
   regions: awsRegions,
   storage: awsStorage,

@@ -14,9 +14,18 @@
  * quota is 5 per region) and one gateway's hourly charge; the price is that instances in the
  * second zone lose egress while the first zone is down (they keep serving; only outbound calls fail).
  *
+ * With an internet-facing load balancer (`traffic.public`, clouds/aws/load-balancer.ts) the network
+ * gets a second public subnet, public-1 (10.x.48.0/20, the /20 after the first public one), in the
+ * second zone and on the public route table: an internet-facing NLB sits in public subnets, only
+ * one per zone, and with cross-zone load balancing off (the NLB default) a node serves only the
+ * targets of its own zone, so each zone the groups launch into needs one. Only the NAT gateway
+ * lives in the first public subnet and only load balancer nodes in the second; neither maps public
+ * IPs on launch. Without `traffic.public` nothing changes (no second public subnet).
+ *
  * Names (kit/workload/names.ts): the VPC and the internet gateway take the region's name; the
  * parts take `${region name}-${part}`: subnet-0, subnet-1, public (subnet and its route table),
- * private (route table), nat (Elastic IP and NAT gateway); an association is named after its subnet.
+ * public-1 (second public subnet), private (route table), nat (Elastic IP and NAT gateway); an
+ * association is named after its subnet.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
@@ -37,6 +46,15 @@ export interface CreatedNetwork {
   vpcId: pulumi.Output<string>;
   /** The private subnets the groups launch into. */
   subnetIds: pulumi.Output<string>[];
+  /** The VPC's range (known before anything exists). */
+  cidrBlock: string;
+  /** With `publicLoadBalancer`: one public subnet per zone of `subnetIds`, for an internet-facing load balancer. */
+  publicSubnetIds?: pulumi.Output<string>[];
+}
+
+export interface NetworkOptions {
+  /** Add public subnets for an internet-facing load balancer (needs egress "nat": its internet gateway). */
+  publicLoadBalancer?: boolean;
 }
 
 interface NetworkContext {
@@ -46,15 +64,27 @@ interface NetworkContext {
   opts: pulumi.CustomResourceOptions;
 }
 
-/** A VPC with two private subnets and, with egress "nat", a NAT gateway they route through. */
-export function privateNetwork(c: NetworkContext, egress: AwsEgress): CreatedNetwork {
+/**
+ * A VPC with two private subnets and, with egress "nat", a NAT gateway they route through (and, with
+ * `publicLoadBalancer`, a public subnet in each of their zones).
+ */
+export function privateNetwork(c: NetworkContext, egress: AwsEgress, options: NetworkOptions = {}): CreatedNetwork {
+  if (options.publicLoadBalancer && egress !== "nat") {
+    // The emitter's check refuses this combination before anything is registered.
+    throw new Error('an internet-facing load balancer needs the internet gateway of egress "nat"');
+  }
   const ranges = awsRanges(c.region);
   const vpc = new ec2.Vpc(regionName(c.workload, "aws", c.region), { cidrBlock: ranges.network, enableDnsHostnames: true, enableDnsSupport: true, tags: c.tags }, c.opts);
   const zones = getAvailabilityZonesOutput({ state: "available" }, { parent: c.opts.parent, provider: c.opts.provider });
   const zone = (i: number) => zones.names.apply((names) => names[i % names.length]!);
   const subnets = ranges.subnets.map((cidrBlock, i) => subnet(c, `subnet-${i}`, vpc, cidrBlock, zone(i)));
-  if (egress === "nat") natEgress(c, vpc, ranges.public, zone(0), subnets);
-  return { vpcId: vpc.id, subnetIds: subnets.map((s) => s.id) };
+  const publicSubnets = egress === "nat" ? natEgress(c, vpc, ranges, zone, subnets, options.publicLoadBalancer ?? false) : [];
+  return {
+    vpcId: vpc.id,
+    subnetIds: subnets.map((s) => s.id),
+    cidrBlock: ranges.network,
+    ...(options.publicLoadBalancer ? { publicSubnetIds: publicSubnets.map((s) => s.id) } : {}),
+  };
 }
 
 /** The region's ranges: the shared private ones, plus the public subnet for the NAT gateway. */
@@ -74,6 +104,15 @@ export function publicSubnetRange(network: string): string {
   return `${a}.${b}.32.0/20`;
 }
 
+/**
+ * The second public subnet (internet-facing load balancers only): the /20 after the first public
+ * one, 10.x.48.0/20 of 10.x.0.0/16, clear of the private /20s and of the NAT gateway's subnet.
+ */
+export function secondPublicSubnetRange(network: string): string {
+  const [a, b] = network.split(".");
+  return `${a}.${b}.48.0/20`;
+}
+
 function subnet(c: NetworkContext, part: string, vpc: ec2.Vpc, cidrBlock: string, availabilityZone: pulumi.Input<string>): ec2.Subnet {
   return new ec2.Subnet(regionPartName(c.workload, "aws", c.region, part), {
     vpcId: vpc.id,
@@ -85,11 +124,14 @@ function subnet(c: NetworkContext, part: string, vpc: ec2.Vpc, cidrBlock: string
   }, c.opts);
 }
 
-/** Internet gateway, public subnet + NAT gateway with an Elastic IP, and the two route tables. */
-function natEgress(c: NetworkContext, vpc: ec2.Vpc, publicRange: string, zone: pulumi.Input<string>, privateSubnets: ec2.Subnet[]): void {
+/**
+ * Internet gateway, public subnet + NAT gateway with an Elastic IP, and the two route tables; with
+ * `publicLoadBalancer` a second public subnet in the second zone. Returns the public subnets.
+ */
+function natEgress(c: NetworkContext, vpc: ec2.Vpc, ranges: { network: string; public: string }, zone: (i: number) => pulumi.Input<string>, privateSubnets: ec2.Subnet[], publicLoadBalancer: boolean): ec2.Subnet[] {
   const part = (p: string) => regionPartName(c.workload, "aws", c.region, p);
   const gateway = new ec2.InternetGateway(regionName(c.workload, "aws", c.region), { vpcId: vpc.id, tags: c.tags }, c.opts);
-  const publicSubnet = subnet(c, "public", vpc, publicRange, zone);
+  const publicSubnet = subnet(c, "public", vpc, ranges.public, zone(0));
   const publicRoutes = new ec2.RouteTable(part("public"), { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: c.tags }, c.opts);
   const publicAssociation = new ec2.RouteTableAssociation(part("public"), { routeTableId: publicRoutes.id, subnetId: publicSubnet.id }, c.opts);
 
@@ -106,4 +148,9 @@ function natEgress(c: NetworkContext, vpc: ec2.Vpc, publicRange: string, zone: p
   // natGatewayId, not gatewayId: the API takes either, but the wrong one is a perpetual diff.
   const privateRoutes = new ec2.RouteTable(part("private"), { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: c.tags }, c.opts);
   privateSubnets.forEach((s, i) => new ec2.RouteTableAssociation(part(`subnet-${i}`), { routeTableId: privateRoutes.id, subnetId: s.id }, c.opts));
+
+  if (!publicLoadBalancer) return [publicSubnet];
+  const second = subnet(c, "public-1", vpc, secondPublicSubnetRange(ranges.network), zone(1));
+  new ec2.RouteTableAssociation(part("public-1"), { routeTableId: publicRoutes.id, subnetId: second.id }, c.opts);
+  return [publicSubnet, second];
 }

@@ -17,6 +17,7 @@ const BURSTABLE = /^Standard_B\d/;
 export const azure: Cloud = {
   name: "azure",
   displayName: "Azure",
+  grouping: "mixed",
   isBurstable: (instanceType) => BURSTABLE.test(instanceType),
   regions: azureRegions,
   storage: azureStorage,

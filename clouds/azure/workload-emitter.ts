@@ -36,7 +36,7 @@ import { z } from "zod";
 import type { SpecProblem } from "../../core/spec/issues";
 import { resolveTraffic, type HealthCheck, type Traffic } from "../../core/spec/traffic";
 import type { WorkloadEmitter } from "../../kit/workload/emitter";
-import type { WorkloadGroup } from "../../kit/workload/groups";
+import type { WorkloadGroup } from "../../core/plan/groups";
 import { base64, byRegion, inputString, providerResource } from "../../kit/workload/inputs";
 import { defineWorkloadEmitter, providerPackage, type RegionContext, type RegionResult } from "../../kit/workload/define-emitter";
 import { groupName, regionPartName, slug } from "../../kit/workload/names";

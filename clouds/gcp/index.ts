@@ -17,6 +17,7 @@ const SHARED_CORE = new Set(["e2-micro", "e2-small", "e2-medium", "f1-micro", "g
 export const gcp: Cloud = {
   name: "gcp",
   displayName: "GCP",
+  grouping: "separate",
   isBurstable: (instanceType) => SHARED_CORE.has(instanceType),
   regions: gcpRegions,
   storage: gcpStorage,

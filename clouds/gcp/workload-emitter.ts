@@ -13,16 +13,34 @@
  * instances before it removes old ones (maxUnavailable 0), so it never drops below the plan while
  * it replaces every instance. Replace, not refresh, as cloud-init reads `user-data` at first boot
  * only; the price is that a new plan (its hash is a label) also replaces the running instances.
+ *
+ * With `traffic`, per region: a regional passthrough Network Load Balancer, i.e. a regional health
+ * check (from traffic.healthCheck), a regional backend service (INTERNAL, or EXTERNAL when
+ * traffic.public; TCP; every managed instance group of the region as a backend through its
+ * `instanceGroup`, balancing mode CONNECTION) and a forwarding rule of the same scheme on
+ * traffic.port (internal: in the region's network and subnetwork). Every group autoheals on the same
+ * health check. Two more firewall rules on the workload's network tag: the health-check port from
+ * Google's health-check probe ranges, and traffic.port from the declared ingressCidrs (a passthrough
+ * balancer keeps the client's address; none when no CIDR is declared). Nothing else is opened. The
+ * region's endpoint is the forwarding rule's address on traffic.port.
+ *
+ * A passthrough balancer delivers packets with their destination port unchanged: it cannot map
+ * traffic.port to traffic.targetPort, so on GCP the instances must listen on traffic.port, and a
+ * spec whose targetPort differs is refused (in `check`) rather than deployed to a balancer that
+ * would send clients to a port nothing listens on.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import { Provider } from "@pulumi/gcp/provider";
 import { z } from "zod";
+import type { SpecProblem } from "../../core/spec/issues";
+import type { WorkloadSpec } from "../../core/spec/schema";
+import type { HealthCheck, Traffic } from "../../core/spec/traffic";
 import type { EmittedGroup, Port, WorkloadEmitter } from "../../kit/workload/emitter";
-import type { WorkloadGroup } from "../../kit/workload/groups";
+import type { WorkloadGroup } from "../../core/plan/groups";
 import { byRegion, inputString, providerResource } from "../../kit/workload/inputs";
-import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext } from "../../kit/workload/define-emitter";
-import { groupName, slug } from "../../kit/workload/names";
+import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext, type RegionResult } from "../../kit/workload/define-emitter";
+import { groupName, regionPartName, slug } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
 import { gcpLabelProblems, gcpLabels } from "./tags";
 
@@ -76,14 +94,32 @@ export const gcpWorkloadEmitter: WorkloadEmitter = defineWorkloadEmitter({
   settings: settingsSchema,
   networkKey: "networks",
   tagProblems: gcpLabelProblems,
-  check: (s, { spec }) => singleImageProblems(s.image !== undefined, spec, "gcp.image"),
+  check: (s, { spec }) => [...singleImageProblems(s.image !== undefined, spec, "gcp.image"), ...passthroughPortProblems(spec)],
   // An explicit provider does not read the stack's gcp:project config by itself: pass it on.
   defaultProvider: (s, name, region, parent) => new Provider(name, { region, project: s.project ?? new pulumi.Config("gcp").get("project") }, { parent }),
   emitRegion,
   providerPackage: providerPackage("gcp", require("@pulumi/gcp/package.json").version, Provider),
+  servesTraffic: true,
 });
 
-function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
+/**
+ * "Load-balanced packets are received by backend VMs with the packet's source and destination IP
+ * addresses, protocol, and, if the protocol is port-based, the source and destination ports
+ * unchanged" (https://cloud.google.com/load-balancing/docs/passthrough-network-load-balancer): a
+ * passthrough balancer cannot send traffic.port to a different traffic.targetPort.
+ */
+function passthroughPortProblems(spec: WorkloadSpec): SpecProblem[] {
+  const t = spec.traffic;
+  if (!spec.providers.gcp || !t || t.targetPort === undefined || t.targetPort === t.port) return [];
+  return [{
+    path: ["traffic", "targetPort"],
+    message:
+      `is ${t.targetPort} but traffic.port is ${t.port}: GCP's passthrough load balancer cannot map one port to another, ` +
+      `so on GCP the instances must listen on traffic.port: listen on ${t.port} and set targetPort to ${t.port} (or remove it), or leave gcp out of providers`,
+  }];
+}
+
+function emitRegion(s: GcpSettings, r: RegionContext): RegionResult {
   const { workload, common, opts, name } = r;
   const labels = gcpLabels(r.tags);
   // Network tag selecting the workload's instances in the firewall rule.
@@ -100,7 +136,11 @@ function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
     }, opts);
   }
 
-  return r.groups.map((g) => {
+  // With traffic: the region's health check, used by the balancer and every group's autohealing.
+  const part = (p: string) => regionPartName(workload, "gcp", r.region, p);
+  const healthCheck = r.traffic ? regionHealthCheck(part("hc"), r.region, r.traffic.healthCheck, opts) : undefined;
+  const migs: compute.RegionInstanceGroupManager[] = [];
+  const groups = r.groups.map((g): EmittedGroup => {
     const gname = groupName(workload, g);
     const template = new compute.InstanceTemplate(gname, {
       machineType: g.instanceType,
@@ -121,7 +161,9 @@ function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
       baseInstanceName: gname.slice(0, 50).replace(/-+$/, ""),
       versions: [{ name: "primary", instanceTemplate: template.selfLinkUnique }],
       updatePolicy: rollingUpdate(),
+      ...(healthCheck ? { autoHealingPolicies: { healthCheck: healthCheck.id, initialDelaySec: AUTOHEAL_INITIAL_DELAY_SEC } } : {}),
     }, opts);
+    migs.push(group);
     new compute.RegionAutoscaler(gname, {
       region: r.region,
       target: group.id,
@@ -134,6 +176,114 @@ function emitRegion(s: GcpSettings, r: RegionContext): EmittedGroup[] {
     }, opts);
     return { group: g, kind: GROUP_KIND, id: group.selfLink };
   });
+  if (!r.traffic || !healthCheck) return { groups };
+
+  const endpoint = passthroughBalancer(part("lb"), r.region, r.traffic, healthCheck, migs, network, opts);
+  trafficFirewalls(part, network.network, r.traffic, common.ingressCidrs, targetTag, opts);
+  return { groups, endpoint };
+}
+
+/**
+ * Autohealing waits this long after an instance starts before acting on its health: boot plus
+ * cloud-init (packages from the user data) before the service answers. The provider accepts
+ * 0-3600 ("Between 0 and 3600", initial_delay_sec, hashicorp/terraform-provider-google
+ * resource_compute_region_instance_group_manager.go).
+ */
+export const AUTOHEAL_INITIAL_DELAY_SEC = 300;
+
+/**
+ * A probe times out after 5 s (the API's default); the API requires it to be at most the interval
+ * ("It is invalid for timeoutSec to have greater value than checkIntervalSec",
+ * hashicorp/terraform-provider-google resource_compute_region_health_check.go), and the interval
+ * is 10 or 30 s (core/spec/traffic.ts).
+ */
+const HEALTH_TIMEOUT_SEC = 5;
+/** Consecutive successes before an instance is healthy again: the API's default. */
+const HEALTHY_THRESHOLD = 2;
+
+/**
+ * Where Google's health-check probes come from: 35.191.0.0/16 and 130.211.0.0/22 ("Health check
+ * ranges", https://cloud.google.com/load-balancing/docs/firewall-rules). External passthrough
+ * balancers' probes may also come from 209.85.152.0/22 and 209.85.204.0/22: the "L3/4" ranges
+ * Kubernetes' GCE cloud provider opens for internal and external passthrough balancers alike
+ * (https://github.com/kubernetes/cloud-provider-gcp/blob/master/providers/gce/gce_loadbalancer.go,
+ * L4LoadBalancerSrcRanges). Only the health-check port is opened to them.
+ */
+export const HEALTH_CHECK_SOURCE_RANGES = ["35.191.0.0/16", "130.211.0.0/22", "209.85.152.0/22", "209.85.204.0/22"] as const;
+
+/** Exactly one of http/https/tcp (the API takes exactly one kind); the request path for http(s) only. */
+function regionHealthCheck(name: string, region: string, hc: HealthCheck, opts: pulumi.CustomResourceOptions): compute.RegionHealthCheck {
+  const http = { port: hc.port, requestPath: hc.path ?? "/" };
+  const probe = hc.protocol === "tcp" ? { tcpHealthCheck: { port: hc.port } } : hc.protocol === "https" ? { httpsHealthCheck: http } : { httpHealthCheck: http };
+  return new compute.RegionHealthCheck(name, {
+    region,
+    checkIntervalSec: hc.intervalSeconds,
+    timeoutSec: Math.min(HEALTH_TIMEOUT_SEC, hc.intervalSeconds),
+    healthyThreshold: HEALTHY_THRESHOLD,
+    unhealthyThreshold: hc.unhealthyThreshold,
+    ...probe,
+  }, opts);
+}
+
+/**
+ * The regional passthrough Network Load Balancer (https://cloud.google.com/load-balancing/docs/internal,
+ * https://cloud.google.com/load-balancing/docs/network/networklb-backend-service). Backend service
+ * and forwarding rule carry the same scheme (the forwarding rule's default is EXTERNAL, so it is
+ * always set); backends are the groups' instance groups (`instanceGroup`, not the manager) in
+ * balancing mode CONNECTION (the provider's default, UTILIZATION, is for proxies); no portName, which
+ * an INTERNAL backend service must omit; one health check; up to five ports on the forwarding rule,
+ * here one. An internal forwarding rule lives in the region's network and (custom-mode) subnetwork.
+ */
+function passthroughBalancer(
+  name: string,
+  region: string,
+  traffic: Traffic,
+  healthCheck: compute.RegionHealthCheck,
+  migs: readonly compute.RegionInstanceGroupManager[],
+  network: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): { address: pulumi.Output<string>; port: number } {
+  const scheme = traffic.public ? "EXTERNAL" : "INTERNAL";
+  const backendService = new compute.RegionBackendService(name, {
+    region,
+    loadBalancingScheme: scheme,
+    protocol: "TCP",
+    healthChecks: healthCheck.id,
+    backends: migs.map((m) => ({ group: m.instanceGroup, balancingMode: "CONNECTION" })),
+  }, opts);
+  const forwardingRule = new compute.ForwardingRule(name, {
+    region,
+    loadBalancingScheme: scheme,
+    ipProtocol: "TCP",
+    ports: [String(traffic.port)],
+    backendService: backendService.id,
+    ...(traffic.public ? {} : { network: network.network, subnetwork: network.subnetwork }),
+  }, opts);
+  return { address: forwardingRule.ipAddress, port: traffic.port };
+}
+
+/**
+ * Probes reach the instances on the health-check port from Google's probe ranges ("you must create
+ * an ingress allow firewall rule that allows health check probes to reach your backend instances",
+ * https://cloud.google.com/load-balancing/docs/firewall-rules); clients reach traffic.port from
+ * the declared CIDRs, as a passthrough balancer keeps their source address.
+ */
+function trafficFirewalls(part: (p: string) => string, network: pulumi.Input<string>, traffic: Traffic, ingressCidrs: readonly string[], targetTag: string, opts: pulumi.CustomResourceOptions): void {
+  new compute.Firewall(part("hc"), {
+    network,
+    direction: "INGRESS",
+    allows: [{ protocol: "tcp", ports: [String(traffic.healthCheck.port)] }],
+    sourceRanges: [...HEALTH_CHECK_SOURCE_RANGES],
+    targetTags: [targetTag],
+  }, opts);
+  if (ingressCidrs.length === 0) return;
+  new compute.Firewall(part("lb"), {
+    network,
+    direction: "INGRESS",
+    allows: [{ protocol: "tcp", ports: [String(traffic.port)] }],
+    sourceRanges: [...ingressCidrs],
+    targetTags: [targetTag],
+  }, opts);
 }
 
 /**

@@ -20,7 +20,7 @@ import { UserError } from "../../core/util/errors";
 import type { CloudRegistry } from "../../kit/cloud";
 import type { PlacementSource } from "./args";
 import type { CommonSettings, PreparedCloud, WorkloadEmitter } from "../../kit/workload/emitter";
-import { groupPlan, type RegionGroups } from "../../kit/workload/groups";
+import { groupPlan, type RegionGroups } from "../../core/plan/groups";
 import { parseArgs } from "./settings";
 import { networkProblems, providerCoverageProblems, regionKeyProblems, trafficSettingsProblems } from "./checks";
 

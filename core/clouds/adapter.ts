@@ -27,6 +27,12 @@ export interface CloudAdapter {
   readonly name: string;
   /** Human name for messages (`AWS`). */
   readonly displayName: string;
+  /**
+   * Whether one instance group of this cloud holds both lifecycles (`mixed`: an AWS ASG mixed
+   * instances policy, an Azure priority mix) or one group per lifecycle (`separate`: GCP MIGs).
+   * Group sizes, and so the autoscaling range, follow from it (core/plan/groups.ts).
+   */
+  readonly grouping: "mixed" | "separate";
   /** True for burstable / shared-core types (DESIGN.md lists the rule per cloud). */
   isBurstable(instanceType: string): boolean;
   /** Every region of the cloud and where it is (geography, country): mapped once, here. */

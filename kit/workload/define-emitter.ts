@@ -11,7 +11,7 @@ import { describeIssues, type SpecProblem } from "../../core/spec/issues";
 import type { WorkloadSpec } from "../../core/spec/schema";
 import type { CloudEmitResult, CommonSettings, EmittedEndpoint, EmittedGroup, PrepareContext, WorkloadEmitter } from "./emitter";
 import type { Traffic } from "../../core/spec/traffic";
-import type { Grouping, WorkloadGroup } from "./groups";
+import type { Grouping, WorkloadGroup } from "../../core/plan/groups";
 import { regionName } from "./names";
 
 interface CloudSettings {

@@ -15,7 +15,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { WorkloadSpec } from "../../core/spec/schema";
 import type { SpecProblem } from "../../core/spec/issues";
-import type { Grouping, WorkloadGroup } from "./groups";
+import type { Grouping, WorkloadGroup } from "../../core/plan/groups";
 import type { Traffic } from "../../core/spec/traffic";
 
 export interface Port {

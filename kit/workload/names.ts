@@ -16,7 +16,7 @@
  * fits GCP's 63; longer names keep a readable head and end in a hash of the full name.
  */
 import { createHash } from "node:crypto";
-import type { WorkloadGroup } from "./groups";
+import type { WorkloadGroup } from "../../core/plan/groups";
 import { slug } from "../../core/util/slug";
 
 export { slug };

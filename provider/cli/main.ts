@@ -10,6 +10,8 @@ import { planCommand } from "./plan";
 import { driftCommand, DRIFT_FORMATS } from "./drift";
 import { DEFAULT_DRIFT_SETTINGS } from "../../core/drift/drift";
 import { backupPlanCommand } from "./backup";
+import { failoverCommand } from "./failover";
+import { FAILOVER_FORMATS } from "../../core/failover/render";
 import { pricesRefreshCommand, pricesShowCommand } from "./prices";
 import { readFileSync } from "node:fs";
 import { packagePath } from "../../core/util/package-root";
@@ -54,6 +56,19 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .option("--write", "rewrite --stack-config with the proposed placements, keeping the rest of the file")
     .action(async (options) => {
       setCode(await driftCommand({ ...options, offline: offline(options), live: live(options) }, io, clouds));
+    });
+
+  root
+    .command("failover")
+    .description("the failover drill: what losing each provider and each region does (exit 0 every loss covered, 2 not, 1 error)")
+    .argument("[spec]", "workload spec file (YAML or JSON); or use --stack-config")
+    .option("--stack-config <file>", "Pulumi.<stack>.yaml: drill every pinned placement, as deployed")
+    .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
+    .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
+    .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1)")
+    .addOption(new Option("--format <format>", "output format").choices(FAILOVER_FORMATS).default("table"))
+    .action(async (spec: string | undefined, options) => {
+      setCode(await failoverCommand(spec, { ...options, offline: offline(options), live: live(options) }, io, clouds));
     });
 
   root

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { groupBounds, groupPlan, lifecycleSplit, type Grouping } from "../../kit/workload/groups";
+import { groupBounds, groupPlan, lifecycleSplit, type Grouping } from "../../core/plan/groups";
 import { cpuThresholds } from "../../kit/workload/scaling";
 import type { Plan, PlanAllocation } from "../../core";
 

@@ -118,6 +118,10 @@ export async function setupPulumi(options: HarnessOptions = {}): Promise<Harness
         if (args.token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
           return { id: region, names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [] };
         }
+        if (args.token === "aws:ec2/getVpc:getVpc") {
+          // A given VPC (looked up for its ranges when a load balancer's health checks must be admitted).
+          return { id: args.inputs.id, cidrBlock: "172.31.0.0/16", cidrBlockAssociations: [{ associationId: "a", cidrBlock: "172.31.0.0/16", state: "associated" }] };
+        }
         throw new Error(`unexpected invoke ${args.token}`);
       },
     },
@@ -153,10 +157,21 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
     out.selfLink = `https://www.googleapis.com/compute/v1/projects/p/${name}`;
     out.selfLinkUnique = `https://www.googleapis.com/compute/v1/projects/p/${name}?uniqueId=7`;
   }
+  // A regional MIG's instance group (what backend services take), distinct from the manager's selfLink.
+  if (type === "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager") {
+    out.instanceGroup = `https://www.googleapis.com/compute/v1/projects/p/regions/${inputs.region}/instanceGroups/${name}`;
+  }
+  // A forwarding rule's address: internal from the subnetwork, external from Google's pool.
+  if (type === "gcp:compute/forwardingRule:ForwardingRule") out.ipAddress = inputs.ipAddress ?? (inputs.loadBalancingScheme === "INTERNAL" ? "10.59.0.9" : "203.0.113.9");
   // A new launch template is at version 1 (AWS numbers versions from 1); groups reference it.
   if (type === "aws:ec2/launchTemplate:LaunchTemplate") out.latestVersion = 1;
   // A VPC Elastic IP's allocation id is its id (eipalloc-...); NAT gateways take it.
   if (type === "aws:ec2/eip:Eip") out.allocationId = `${name}_id`;
+  // Load balancers and target groups: their ARNs (listeners and groups take them) and DNS name.
+  if (type === "aws:lb/loadBalancer:LoadBalancer" || type === "aws:lb/targetGroup:TargetGroup") {
+    out.arn = `arn:aws:elasticloadbalancing:r:123456789012:${type.endsWith("TargetGroup") ? "targetgroup" : "loadbalancer/net"}/${inputs.name ?? name}/0123456789abcdef`;
+    if (type.endsWith("LoadBalancer")) out.dnsName = `${inputs.name ?? name}-0123456789abcdef.elb.amazonaws.com`;
+  }
   if (type === "azure-native:network:VirtualNetwork") {
     out.subnets = (inputs.subnets as { name: string }[]).map((s) => ({ ...s, id: `/subscriptions/s/virtualNetworks/${name}/subnets/${s.name}` }));
   }

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { groupName, MAX_NAME, regionName, regionPartName, slug } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
-import type { WorkloadGroup } from "../../kit/workload/groups";
+import type { WorkloadGroup } from "../../core/plan/groups";
 
 function group(g: Partial<WorkloadGroup>): WorkloadGroup {
   return {

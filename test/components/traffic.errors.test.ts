@@ -46,13 +46,6 @@ describe("traffic validation at preview", () => {
   });
 });
 
-describe("traffic on a cloud whose emitter has no load balancer yet", () => {
-  it("is refused at preview, naming the cloud and the ways out, rather than deployed without load balancers", async () => {
-    const message = await failWith(withTraffic({ port: 443, targetPort: 8443, healthCheck: { path: "/healthz" } }));
-    expect(message).toMatch(/traffic: the plan places instances on (aws|azure|gcp), whose resources do not include load balancers yet/);
-  });
-});
-
 describe("traffic defaults", () => {
   it("probes the target port; http traffic or a path means an http check on that path", () => {
     expect(resolveTraffic(trafficSchema.parse({ port: 443, targetPort: 8443 }))).toEqual({

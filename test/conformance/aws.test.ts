@@ -1,11 +1,14 @@
 /**
  * AWS conformance: MultiCloudWorkload under Pulumi's mocks, on a matrix of plans that place
  * instances on AWS (on-demand only, spot next to on-demand, two regions, a GPU type, arm64, a given
- * network with public IPs asked, a created network without egress). Every registered aws:*
+ * network with public IPs asked, a created network without egress, and `traffic` variants: an
+ * internal load balancer in two regions, an internet-facing one with a TCP health check, one on a
+ * given network with its public subnets). Every registered aws:*
  * resource is checked against the documented AWS API rules, one rule per object, each with the
  * page it comes from (researched in /tmp/research/aws-rules.md); then what "a pulumi up that
  * serves" needs: egress through NAT, rolling updates by instance refresh, on-demand kept above the
- * base in the plan's share.
+ * base in the plan's share, and with `traffic` one network load balancer per region that every
+ * group of the region registers in, with ELB health checks.
  *
  * The rules read only recorded inputs. Under the mocks an id is `${logical name}_id`, so a
  * reference (vpcId, subnetId, ...) is resolved to its resource by id and type.
@@ -30,6 +33,9 @@ const T = {
   rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
   asg: "aws:autoscaling/group:Group",
   policy: "aws:autoscaling/policy:Policy",
+  nlb: "aws:lb/loadBalancer:LoadBalancer",
+  tg: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
 } as const;
 
 /** Pulumi's auto-name appends "-" and 7 hex characters to the logical name. */
@@ -91,7 +97,33 @@ const SCENARIOS: Scenario[] = [
     name: "egress none",
     args: awsOnly([offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2 })], { aws: { egress: "none" } }),
   },
+  {
+    name: "traffic, internal, two regions",
+    args: awsOnly(
+      [offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2, spotHourlyUsd: 0.06 }), offer({ provider: "aws", region: "us-west-2", ...M7I, onDemandHourlyUsd: 0.21 })],
+      {
+        demand: { replicas: 8, cpu: 2, memoryGiB: 8 },
+        constraints: { maxSpotShare: 0.25, quotas: { "aws/us-east-1": { vcpu: 8 }, "aws/us-west-2": { vcpu: 8 } } },
+        traffic: { port: 443, targetPort: 8443, healthCheck: { path: "/healthz", intervalSeconds: 30, unhealthyThreshold: 10 } },
+      },
+    ),
+  },
+  {
+    name: "traffic, public, TCP health check",
+    args: awsOnly([offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2 })], {
+      traffic: { port: 80, targetPort: 65535, public: true, healthCheck: { protocol: "tcp", unhealthyThreshold: 2 } },
+    }),
+  },
+  {
+    name: "traffic, public, given network",
+    args: awsOnly([offer({ provider: "aws", region: "us-east-1", ...M7I, onDemandHourlyUsd: 0.2 })], {
+      traffic: { port: 1, protocol: "http", public: true, healthCheck: { protocol: "https", path: "/" + "p".repeat(254), port: 65535 } },
+      aws: { networks: { "us-east-1": { vpcId: "vpc-0given", subnetIds: ["subnet-0a", "subnet-0b"], publicSubnetIds: ["subnet-0pa", "subnet-0pb"] } } },
+    }),
+  },
 ];
+
+const TRAFFIC_SCENARIOS = SCENARIOS.filter((s) => s.args.traffic !== undefined).map((s) => s.name);
 
 interface Deployed {
   scenario: Scenario;
@@ -123,6 +155,8 @@ interface Graph {
   ofType(type: string): Recorded[];
   /** The resource of `type` whose id (under the mocks `${name}_id`) is `id`. */
   byId(type: string, id: unknown): Recorded | undefined;
+  /** The load balancer or target group whose ARN (under the mocks `...:<kind>/<name>/<id>`) is `arn`. */
+  byArn(type: string, arn: unknown): Recorded | undefined;
 }
 
 function graphOf(resources: Recorded[], assignPublicIp = false): Graph {
@@ -131,6 +165,7 @@ function graphOf(resources: Recorded[], assignPublicIp = false): Graph {
     assignPublicIp,
     ofType: (type) => resources.filter((r) => r.type === type),
     byId: (type, id) => resources.find((r) => r.type === type && `${r.name}_id` === id),
+    byArn: (type, arn) => resources.find((r) => r.type === type && typeof arn === "string" && arn.includes(`/${r.inputs.name ?? r.name}/`)),
   };
 }
 
@@ -189,6 +224,13 @@ function tagMaps(r: Recorded): Record<string, string>[] {
 }
 
 const ASCII_33_126 = /^[\x21-\x7e]+$/;
+/** An ELB name: 1-32 alphanumerics or hyphens, no hyphen at either end (CreateLoadBalancer, CreateTargetGroup). */
+const ELB_NAME = /^[0-9A-Za-z](?:[0-9A-Za-z-]{0,30}[0-9A-Za-z])?$/;
+const NLB_PROTOCOLS = ["TCP", "TLS", "UDP", "TCP_UDP", "QUIC", "TCP_QUIC"];
+const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
+const between = (n: unknown, min: number, max: number) => Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
+/** The target groups an auto scaling group registers in. */
+const targetGroupsOf = (asg: Recorded, g: Graph) => ((asg.inputs.targetGroupArns ?? []) as unknown[]).map((arn) => g.byArn(T.tg, arn));
 const SG_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 
 const RULES: Rule[] = [
@@ -457,6 +499,184 @@ const RULES: Rule[] = [
       return nics.length > 0 && nics.every((n) => n.associatePublicIpAddress === asked) ? undefined : `associatePublicIpAddress ${JSON.stringify(nics.map((n) => n.associatePublicIpAddress))}, asked ${asked}`;
     },
   },
+  {
+    name: "ELBv2 tags: key 1-128 characters, value at most 256",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Tag.html",
+    types: [T.nlb, T.tg, T.listener],
+    check: (r) => problems(tagMaps(r).flatMap((tags) => Object.entries(tags).map(([k, v]) => (k.length < 1 || k.length > 128 || v.length > 256) && `tag ${k}`))),
+  },
+  {
+    // Pulumi does not cap an aws.lb.LoadBalancer auto-name at 32, so the name must be explicit.
+    name: "load balancer name: explicit, at most 32 alphanumerics or hyphens, no hyphen at either end, not starting with internal-",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+    types: [T.nlb],
+    check: (r) => {
+      const name = r.inputs.name;
+      return typeof name === "string" && ELB_NAME.test(name) && !name.startsWith("internal-") ? undefined : `name ${JSON.stringify(name)}`;
+    },
+  },
+  {
+    // Both default to an application load balancer, internet-facing: set them explicitly.
+    name: "load balancer: type network and the scheme set explicitly (internal true or false)",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+    types: [T.nlb],
+    check: (r) =>
+      problems([
+        r.inputs.loadBalancerType !== "network" && `type ${r.inputs.loadBalancerType}`,
+        typeof r.inputs.internal !== "boolean" && `internal ${r.inputs.internal} (scheme left to the internet-facing default)`,
+        r.inputs.internal === true && r.inputs.ipAddressType !== undefined && r.inputs.ipAddressType !== "ipv4" && `an internal load balancer with ${r.inputs.ipAddressType}`,
+      ]),
+  },
+  {
+    name: "load balancer subnets: at least one, subnets or mappings (not both), one subnet per zone, in one VPC",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+    types: [T.nlb],
+    check: (r, g) => {
+      const ids = (r.inputs.subnets ?? []) as unknown[];
+      const known = ids.map((id) => g.byId(T.subnet, id)).filter((s): s is Recorded => s !== undefined);
+      const zones = known.map((s) => s.inputs.availabilityZone);
+      return problems([
+        ids.length === 0 && "no subnets",
+        r.inputs.subnetMappings !== undefined && ids.length > 0 && "both subnets and subnetMappings",
+        new Set(ids).size !== ids.length && "a subnet twice",
+        new Set(zones).size !== zones.length && `two subnets in one zone (${zones.join(", ")})`,
+        new Set(known.map((s) => s.inputs.vpcId)).size > 1 && "subnets of different VPCs",
+      ]);
+    },
+  },
+  {
+    name: "internet-facing load balancer: in public subnets (routed to an internet gateway of the VPC); internal: in none of them",
+    url: "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html",
+    types: [T.nlb],
+    check: (r, g) =>
+      problems(((r.inputs.subnets ?? []) as unknown[]).map((id) => {
+        const subnet = g.byId(T.subnet, id);
+        if (!subnet) return undefined; // a given subnet: the user's word
+        const igw = g.byId(T.igw, defaultRoute(routeTableOf(g, id))?.gatewayId);
+        const isPublic = igw !== undefined && igw.inputs.vpcId === subnet.inputs.vpcId;
+        if (r.inputs.internal === false && !isPublic) return `internet-facing in ${subnet.name}, which has no route to an internet gateway`;
+        if (r.inputs.internal === true && isPublic) return `internal in the public subnet ${subnet.name}`;
+        return undefined;
+      })),
+  },
+  {
+    // An auto-name is the logical name + "-" + 7 hex: it must fit 32 too.
+    name: "target group name: at most 32 alphanumerics or hyphens, no hyphen at either end",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+    types: [T.tg],
+    check: (r) => {
+      const name = (r.inputs.name as string | undefined) ?? `${r.name}-0000000`;
+      return ELB_NAME.test(name) ? undefined : `name ${name}`;
+    },
+  },
+  {
+    name: "target group: port 1-65535, an NLB protocol, a VPC, target type instance (auto scaling groups register instances)",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+    types: [T.tg],
+    check: (r, g) =>
+      problems([
+        !isPort(r.inputs.port) && `port ${r.inputs.port}`,
+        !NLB_PROTOCOLS.includes(r.inputs.protocol) && `protocol ${r.inputs.protocol}`,
+        (r.inputs.vpcId === undefined || r.inputs.vpcId === "") && "no VPC",
+        (r.inputs.targetType ?? "instance") !== "instance" && g.ofType(T.asg).some((a) => targetGroupsOf(a, g).includes(r)) && `target type ${r.inputs.targetType} with an auto scaling group`,
+      ]),
+  },
+  {
+    // The provider sends protocol HTTP when it is left out, and refuses a path on a TCP check.
+    name: "target group health check: protocol HTTP, HTTPS or TCP set explicitly; path (1-1024, from /) only for HTTP(S); port traffic-port or 1-65535; interval 5-300; thresholds 2-10; timeout 2-120; enabled",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+    types: [T.tg],
+    check: (r) => {
+      const hc = r.inputs.healthCheck as Record<string, any> | undefined;
+      if (!hc) return "no health check (the provider would probe HTTP /)";
+      const port = hc.port ?? "traffic-port";
+      return problems([
+        !["HTTP", "HTTPS", "TCP"].includes(hc.protocol) && `protocol ${hc.protocol}`,
+        hc.protocol === "TCP" && (hc.path !== undefined || hc.matcher !== undefined) && "path or matcher on a TCP check",
+        hc.path !== undefined && !(typeof hc.path === "string" && hc.path.startsWith("/") && hc.path.length <= 1024) && `path ${hc.path}`,
+        !(port === "traffic-port" || (typeof port === "string" && /^\d+$/.test(port) && isPort(Number(port)))) && `port ${JSON.stringify(port)}`,
+        hc.interval !== undefined && !between(hc.interval, 5, 300) && `interval ${hc.interval}`,
+        hc.healthyThreshold !== undefined && !between(hc.healthyThreshold, 2, 10) && `healthy threshold ${hc.healthyThreshold}`,
+        hc.unhealthyThreshold !== undefined && !between(hc.unhealthyThreshold, 2, 10) && `unhealthy threshold ${hc.unhealthyThreshold}`,
+        hc.timeout !== undefined && !between(hc.timeout, 2, 120) && `timeout ${hc.timeout}`,
+        hc.enabled === false && "health checks cannot be disabled for instance targets",
+      ]);
+    },
+  },
+  {
+    // For a network load balancer the provider sends no protocol when it is left out.
+    name: "listener: port 1-65535, protocol set (TCP for a TCP target group), forward to a target group of the same VPC, on a known load balancer",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html",
+    types: [T.listener],
+    check: (r, g) => {
+      const actions = (r.inputs.defaultActions ?? []) as Record<string, any>[];
+      const nlb = g.byArn(T.nlb, r.inputs.loadBalancerArn);
+      return problems([
+        !isPort(r.inputs.port) && `port ${r.inputs.port}`,
+        !NLB_PROTOCOLS.includes(r.inputs.protocol) && `protocol ${r.inputs.protocol}`,
+        !nlb && "unknown load balancer",
+        actions.length === 0 && "no default action",
+        ...actions.map((a) => {
+          const tg = g.byArn(T.tg, a.targetGroupArn);
+          if (a.type !== "forward" || !tg) return `action ${JSON.stringify(a)}`;
+          if (r.inputs.protocol === "TCP" && !["TCP", "TCP_UDP"].includes(tg.inputs.protocol)) return `TCP listener to a ${tg.inputs.protocol} target group`;
+          const lbVpc = g.byId(T.subnet, nlb?.inputs.subnets?.[0])?.inputs.vpcId;
+          return lbVpc !== undefined && lbVpc !== tg.inputs.vpcId ? "target group in another VPC" : undefined;
+        }),
+      ]);
+    },
+  },
+  {
+    name: "auto scaling group health checks: type from EC2, EBS, ELB, VPC_LATTICE (at most 32 characters); target groups known, at most 50; ELB checks need a target group",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html",
+    types: [T.asg],
+    check: (r, g) => {
+      const type = r.inputs.healthCheckType as string | undefined;
+      const groups = targetGroupsOf(r, g);
+      return problems([
+        type !== undefined && !(type.length <= 32 && type.split(",").every((t) => ["EC2", "EBS", "ELB", "VPC_LATTICE"].includes(t))) && `type ${type}`,
+        groups.length > 50 && `${groups.length} target groups`,
+        groups.some((t) => t === undefined) && "an unknown target group",
+        type?.split(",").includes("ELB") === true && groups.length === 0 && "ELB health checks without a target group",
+      ]);
+    },
+  },
+  {
+    // A grace period shorter than the checks need to pass once makes the group replace instances
+    // that are still coming up.
+    name: "health-check grace period: whole seconds >= 0; with ELB checks at least the time to pass its target groups' checks (healthy threshold x interval)",
+    url: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html",
+    types: [T.asg],
+    check: (r, g) => {
+      const grace = r.inputs.healthCheckGracePeriod;
+      if (grace === undefined) return undefined;
+      if (!Number.isInteger(grace) || grace < 0) return `grace period ${grace}`;
+      if (!String(r.inputs.healthCheckType ?? "").split(",").includes("ELB")) return undefined;
+      const needed = Math.max(0, ...targetGroupsOf(r, g).map((t) => (t?.inputs.healthCheck?.healthyThreshold ?? 3) * (t?.inputs.healthCheck?.interval ?? 30)));
+      return grace < needed ? `grace period ${grace} s < ${needed} s to pass the checks` : undefined;
+    },
+  },
+  {
+    // Client IP preservation is on for instance targets of a TCP target group, and the health
+    // checks come from the load balancer's private addresses in the VPC.
+    name: "instances behind a load balancer admit its health-check port and the target port from the VPC's range",
+    url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#target-security-groups",
+    types: [T.tg],
+    check: (r, g) => {
+      const vpc = cidr(g.byId(T.vpc, r.inputs.vpcId)?.inputs.cidrBlock);
+      if (!vpc) return undefined; // a given VPC: its ranges are looked up (test/components/aws-traffic.test.ts)
+      const hcPort = r.inputs.healthCheck?.port === undefined || r.inputs.healthCheck.port === "traffic-port" ? r.inputs.port : Number(r.inputs.healthCheck.port);
+      const groups = g.ofType(T.asg).filter((a) => targetGroupsOf(a, g).includes(r));
+      return problems(groups.flatMap((asg) => {
+        const template = g.byId(T.lt, asg.inputs.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification?.launchTemplateId);
+        const sgs = ((template?.inputs.networkInterfaces?.[0]?.securityGroups ?? []) as unknown[]).map((id) => g.byId(T.sg, id));
+        const rules = sgs.flatMap((sg) => (sg?.inputs.ingress ?? []) as Record<string, any>[]);
+        const fromVpc = (x: Record<string, any>) => ((x.cidrBlocks ?? []) as string[]).some((c) => { const range = cidr(c); return range !== undefined && contains(range, vpc); });
+        const admits = (port: number) => rules.some((x) => (x.protocol === "-1" || (x.protocol === "tcp" && x.fromPort <= port && port <= x.toPort)) && fromVpc(x));
+        return [!admits(hcPort) && `${asg.name} does not admit the health checks on ${hcPort}`, !admits(r.inputs.port) && `${asg.name} does not admit ${r.inputs.port} from the VPC`];
+      }));
+    },
+  },
 ];
 
 function violations(d: Deployed): string[] {
@@ -522,6 +742,49 @@ describe.each(SCENARIOS.map((s) => s.name))("AWS conformance: %s", (name) => {
       // Rounded up: the spot share above the base never exceeds the plan's spot share.
       expect(d.onDemandPercentageAboveBaseCapacity, g.asg.name).toBe(Math.ceil((100 * g.onDemand) / (g.onDemand + g.spot)));
       expect(100 - d.onDemandPercentageAboveBaseCapacity).toBeLessThanOrEqual((100 * g.spot) / (g.onDemand + g.spot));
+    }
+  });
+});
+
+describe.each(TRAFFIC_SCENARIOS)("AWS traffic: %s", (name) => {
+  const regionsOf = (d: Deployed) => [...new Set(d.plan.allocations.map((a) => a.region))].sort();
+  const inRegion = (d: Deployed, type: string, region: string) => d.graph.ofType(type).filter((r) => r.name.startsWith(`web-aws-${region}-`));
+
+  it("one network load balancer, target group and listener per planned region, and nothing more", () => {
+    const d = get(name);
+    for (const type of [T.nlb, T.tg, T.listener]) {
+      expect(d.graph.ofType(type), type).toHaveLength(regionsOf(d).length);
+      for (const region of regionsOf(d)) expect(inRegion(d, type, region).map((r) => r.name), `${type} ${region}`).toEqual([`web-aws-${region}-lb`]);
+    }
+  });
+
+  it("every group registers in its region's target group, with ELB health checks", () => {
+    const d = get(name);
+    for (const region of regionsOf(d)) {
+      const [tg] = inRegion(d, T.tg, region);
+      for (const asg of inRegion(d, T.asg, region)) {
+        expect(targetGroupsOf(asg, d.graph), asg.name).toEqual([tg]);
+        expect(asg.inputs.healthCheckType, asg.name).toBe("ELB");
+      }
+    }
+  });
+
+  it("the scheme follows traffic.public, the ports and the health check follow traffic", () => {
+    const d = get(name);
+    const t = d.scenario.args.traffic!;
+    for (const nlb of d.graph.ofType(T.nlb)) expect(nlb.inputs.internal, nlb.name).toBe(!(t.public ?? false));
+    for (const listener of d.graph.ofType(T.listener)) expect(listener.inputs.port).toBe(t.port);
+    for (const tg of d.graph.ofType(T.tg)) {
+      expect(tg.inputs.port).toBe(t.targetPort ?? t.port);
+      const hc = t.healthCheck ?? {};
+      const protocol = hc.protocol ?? (t.protocol === "http" || hc.path !== undefined ? "http" : "tcp");
+      expect(tg.inputs.healthCheck).toMatchObject({
+        protocol: protocol.toUpperCase(),
+        port: String(hc.port ?? t.targetPort ?? t.port),
+        interval: hc.intervalSeconds ?? 10,
+        unhealthyThreshold: hc.unhealthyThreshold ?? 3,
+      });
+      expect(tg.inputs.healthCheck.path).toBe(protocol === "tcp" ? undefined : (hc.path ?? "/"));
     }
   });
 });
@@ -654,6 +917,47 @@ describe("each rule rejects a known violation", () => {
     ["route table association", rec(T.rta, "a", { routeTableId: "r_id", subnetId: "s_id", gatewayId: "i_id" }), [rec(T.rt, "r", { vpcId: "v_id" })]],
     ["no public IPv4", rec(T.lt, "lt", { networkInterfaces: [{ associatePublicIpAddress: "true" }] }), []],
     ["no public IPv4", rec(T.subnet, "s", { mapPublicIpOnLaunch: true }), []],
+    ["ELBv2 tags", rec(T.nlb, "l", { tags: { ["k".repeat(129)]: "v" } }), []],
+    ["load balancer name", rec(T.nlb, "l", { loadBalancerType: "network", internal: true }), []],
+    ["load balancer name", rec(T.nlb, "l", { name: "internal-web-aws-us-east-1-lb" }), []],
+    ["load balancer name", rec(T.nlb, "l", { name: "web-aws-ap-southeast-2-lb-0123456" }), []],
+    ["load balancer name", rec(T.nlb, "l", { name: "web-aws-us-east-1-" }), []],
+    ["load balancer name", rec(T.nlb, "l", { name: "web_aws" }), []],
+    ["load balancer: type", rec(T.nlb, "l", { internal: true }), []],
+    ["load balancer: type", rec(T.nlb, "l", { loadBalancerType: "network" }), []],
+    ["load balancer subnets", rec(T.nlb, "l", { subnets: [] }), []],
+    ["load balancer subnets", rec(T.nlb, "l", { subnets: ["a_id", "b_id"] }), [rec(T.subnet, "a", { vpcId: "v_id", availabilityZone: "z1" }), rec(T.subnet, "b", { vpcId: "v_id", availabilityZone: "z1" })]],
+    ["internet-facing load balancer", rec(T.nlb, "l", { internal: false, subnets: ["s_id"] }), [rec(T.subnet, "s", { vpcId: "v_id" })]],
+    ["target group name", rec(T.tg, "web-aws-us-east-1-lb-8443", {}), []],
+    ["target group name", rec(T.tg, "t", { name: "-web" }), []],
+    ["target group:", rec(T.tg, "t", { port: 8443, protocol: "HTTP", vpcId: "v_id" }), []],
+    ["target group:", rec(T.tg, "t", { port: 0, protocol: "TCP", vpcId: "v_id" }), []],
+    ["target group:", rec(T.tg, "t", { port: 80, protocol: "TCP" }), []],
+    ["target group health check", rec(T.tg, "t", {}), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { port: "80" } }), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { protocol: "TCP", path: "/" } }), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { protocol: "HTTP", path: "healthz" } }), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { protocol: "TCP", port: "65536" } }), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { protocol: "TCP", interval: 301 } }), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { protocol: "TCP", healthyThreshold: 1 } }), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { protocol: "TCP", unhealthyThreshold: 11 } }), []],
+    ["target group health check", rec(T.tg, "t", { healthCheck: { protocol: "TCP", enabled: false } }), []],
+    ["listener", rec(T.listener, "x", { loadBalancerArn: "arn:lb/l/1", port: 443, defaultActions: [{ type: "forward", targetGroupArn: "arn:tg/t/1" }] }), [rec(T.nlb, "l", { name: "l" }), rec(T.tg, "t", { name: "t", protocol: "TCP" })]],
+    ["listener", rec(T.listener, "x", { loadBalancerArn: "arn:lb/l/1", port: 0, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg/t/1" }] }), [rec(T.nlb, "l", { name: "l" }), rec(T.tg, "t", { name: "t", protocol: "TCP" })]],
+    ["listener", rec(T.listener, "x", { loadBalancerArn: "arn:lb/l/1", port: 443, protocol: "TCP", defaultActions: [] }), [rec(T.nlb, "l", { name: "l" })]],
+    ["listener", rec(T.listener, "x", { loadBalancerArn: "arn:lb/l/1", port: 443, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg/t/1" }] }), [rec(T.nlb, "l", { name: "l" }), rec(T.tg, "t", { name: "t", protocol: "UDP" })]],
+    ["auto scaling group health checks", asg({ healthCheckType: "HTTP" }), []],
+    ["auto scaling group health checks", asg({ healthCheckType: "ELB" }), []],
+    ["auto scaling group health checks", asg({ healthCheckType: "ELB", targetGroupArns: ["arn:tg/missing/1"] }), []],
+    ["health-check grace period", asg({ healthCheckGracePeriod: -1 }), []],
+    ["health-check grace period", asg({ healthCheckType: "ELB", healthCheckGracePeriod: 60, targetGroupArns: ["arn:tg/t/1"] }), [rec(T.tg, "t", { name: "t", healthCheck: { healthyThreshold: 3, interval: 30 } })]],
+    ["instances behind a load balancer", rec(T.tg, "t", { name: "t", port: 8443, vpcId: "v_id", healthCheck: { port: "9000" } }), [
+      vpc,
+      asg({ targetGroupArns: ["arn:tg/t/1"] }),
+      rec(T.lt, "lt", { networkInterfaces: [{ securityGroups: ["sg_id"] }] }),
+      // Admits the target port from the VPC, but the health-check port only from elsewhere.
+      rec(T.sg, "sg", { ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["10.1.0.0/16"] }, { protocol: "tcp", fromPort: 9000, toPort: 9000, cidrBlocks: ["192.168.0.0/16"] }] }),
+    ]],
   ];
 
   it.each(cases.map(([prefix, r, rest], i) => [`${i}: ${prefix}`, prefix, r, rest] as const))("%s", (_label, prefix, r, rest) => {

@@ -7,7 +7,9 @@
  * One rule = one small named object with the documentation it comes from. Each rule is applied to
  * every registered gcp:* resource of a matrix of plans (on-demand only, spot beside on-demand, E2
  * with spot, two regions, a GPU type, an arm64 type, long names, a given network with public IPs,
- * egress none), and is itself shown to catch a known-bad resource so that it cannot pass vacuously.
+ * egress none, and `traffic` variants: internal over two regions with spot, public with an https
+ * check, a tcp check on its own port on a given network, long names), and is itself shown to catch
+ * a known-bad resource so that it cannot pass vacuously.
  * The rules come from /tmp/research/gcp-rules.md (researched against the API reference, the
  * provider's source, and API error texts where Google documents a rule nowhere else).
  */
@@ -27,6 +29,9 @@ const T = {
   autoscaler: "gcp:compute/regionAutoscaler:RegionAutoscaler",
   router: "gcp:compute/router:Router",
   nat: "gcp:compute/routerNat:RouterNat",
+  healthCheck: "gcp:compute/regionHealthCheck:RegionHealthCheck",
+  backendService: "gcp:compute/regionBackendService:RegionBackendService",
+  forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -101,6 +106,18 @@ function mockedName(r: Recorded): string {
 function isSpot(scheduling: Record<string, any> | undefined): boolean {
   return scheduling?.provisioningModel === "SPOT" || scheduling?.preemptible === true;
 }
+
+/** The id the harness mocks give a resource (`${name}_id`); references between resources use it. */
+function byId(world: World, type: string, id: unknown): Recorded | undefined {
+  return world.resources.find((x) => x.type === type && `${x.name}_id` === id);
+}
+
+/** Passthrough (backend-service-based) load balancing schemes. */
+const PASSTHROUGH = ["INTERNAL", "EXTERNAL"];
+/** Health check kinds: "exactly one of" them (provider schema ExactlyOneOf). */
+const HEALTH_CHECK_KINDS = ["grpcHealthCheck", "grpcTlsHealthCheck", "http2HealthCheck", "httpHealthCheck", "httpsHealthCheck", "sslHealthCheck", "tcpHealthCheck"];
+/** Google's health-check probe ranges ("Health check ranges", load-balancing/docs/firewall-rules). */
+const PROBE_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
 const SCHEDULING_DOC = "https://cloud.google.com/compute/docs/instances/setting-instance-scheduling-options";
 const TPG = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services/compute";
@@ -502,6 +519,196 @@ const RULES: readonly Rule[] = [
       return first([natted && r.inputs.deleteDefaultRoutesOnCreate === true, "network behind Cloud NAT deletes its default internet route"]);
     },
   },
+  {
+    // Backend service: loadBalancingScheme defaults to INTERNAL; a forwarding rule's to EXTERNAL, and
+    // it "must be omitted for all other load balancer types" than passthrough; the two carry the same
+    // scheme ("A backend service created for one type of load balancing cannot be used with the other(s)").
+    name: "gcp-lb-scheme-consistency",
+    url: `${TPG}/resource_compute_forwarding_rule.go`,
+    types: [T.forwardingRule],
+    check: (r, world) => {
+      const bs = byId(world, T.backendService, r.inputs.backendService);
+      const frScheme = r.inputs.loadBalancingScheme ?? "EXTERNAL";
+      const bsScheme = bs?.inputs.loadBalancingScheme ?? "INTERNAL";
+      return first(
+        [!bs, `backendService ${r.inputs.backendService} is not a regional backend service of the deployment`],
+        [!PASSTHROUGH.includes(frScheme), `loadBalancingScheme ${frScheme} is not a passthrough scheme`],
+        [bs !== undefined && frScheme !== bsScheme, `forwarding rule scheme ${frScheme} differs from its backend service's ${bsScheme}`],
+        [bs !== undefined && bs.inputs.region !== r.inputs.region, `forwarding rule in ${r.inputs.region}, its backend service in ${bs?.inputs.region}`],
+      );
+    },
+  },
+  {
+    // "You can specify a list of up to five ports by number"; ports need IPProtocol TCP, UDP or SCTP;
+    // "The 'ports', 'portRange', and 'allPorts' fields are mutually exclusive"; ports 1-65535.
+    name: "gcp-forwarding-rule-ports",
+    url: `${TPG}/resource_compute_forwarding_rule.go`,
+    types: [T.forwardingRule],
+    check: (r) => {
+      const ports = (r.inputs.ports ?? []) as string[];
+      const given = [r.inputs.ports !== undefined, r.inputs.portRange !== undefined, r.inputs.allPorts === true].filter(Boolean).length;
+      const bad = ports.find((p) => !/^\d+(-\d+)?$/.test(p) || p.split("-").some((n) => !inRange(Number(n), 1, 65535)));
+      return first(
+        [ports.length > 5, `${ports.length} ports (at most five)`],
+        [given > 1, "ports, portRange and allPorts are mutually exclusive"],
+        [ports.length > 0 && !["TCP", "UDP", "SCTP"].includes(r.inputs.ipProtocol), `ports need ipProtocol TCP, UDP or SCTP, has ${r.inputs.ipProtocol}`],
+        [bad !== undefined, `port "${bad}" is not a port 1-65535 or a range of them`],
+      );
+    },
+  },
+  {
+    // Internal: "a subnetwork must be specified if the network is in custom subnet mode" (the
+    // component's networks are); network "is not used for external load balancing".
+    name: "gcp-forwarding-rule-network",
+    url: `${TPG}/resource_compute_forwarding_rule.go`,
+    types: [T.forwardingRule],
+    check: (r) => {
+      const internal = (r.inputs.loadBalancingScheme ?? "EXTERNAL") === "INTERNAL";
+      return first(
+        [internal && (!r.inputs.network || !r.inputs.subnetwork), "an INTERNAL forwarding rule needs network and subnetwork"],
+        [!internal && (r.inputs.network !== undefined || r.inputs.subnetwork !== undefined), "an EXTERNAL forwarding rule takes no network or subnetwork"],
+      );
+    },
+  },
+  {
+    // Passthrough backends are instance groups: `group` is "The fully-qualified URL of an Instance Group"
+    // (a manager's `instanceGroup` output, not the manager), in the balancer's region; balancing mode
+    // CONNECTION (the provider's default is UTILIZATION), and capacityScaler / maxConnections* / maxRate*
+    // / maxUtilization "cannot be set for non-managed backend service".
+    name: "gcp-backend-service-backends",
+    url: `${TPG}/resource_compute_region_backend_service.go`,
+    types: [T.backendService],
+    check: (r) => {
+      const backends = (r.inputs.backends ?? []) as Record<string, any>[];
+      const capacity = ["capacityScaler", "maxConnections", "maxConnectionsPerInstance", "maxConnectionsPerEndpoint", "maxRate", "maxRatePerInstance", "maxRatePerEndpoint", "maxUtilization"];
+      for (const b of backends) {
+        const set = capacity.find((k) => b[k] !== undefined);
+        const problem = first(
+          [typeof b.group !== "string" || !/\/regions\/[a-z0-9-]+\/instanceGroups\/[a-z0-9-]+$/.test(b.group), `backend group ${b.group} is not an instance group URL`],
+          [typeof b.group === "string" && !b.group.includes(`/regions/${r.inputs.region}/`), `backend group ${b.group} is outside the balancer's region ${r.inputs.region}`],
+          [b.balancingMode !== "CONNECTION", `balancingMode ${b.balancingMode ?? "unset (UTILIZATION)"}: passthrough backends balance by CONNECTION`],
+          [set !== undefined, `${set} cannot be set on a passthrough backend`],
+        );
+        if (problem) return problem;
+      }
+      return first([backends.length === 0, "backend service without backends"]);
+    },
+  },
+  {
+    // Every managed instance group of the region serves behind the region's balancer (DESIGN.md
+    // "Traffic": one regional load balancer in front of every group there), by its instance group.
+    name: "gcp-backend-service-covers-region",
+    url: "https://cloud.google.com/load-balancing/docs/network/networklb-backend-service",
+    types: [T.backendService],
+    check: (r, world) => {
+      const groups = new Set(((r.inputs.backends ?? []) as { group: string }[]).map((b) => b.group));
+      const missing = world.resources.find((m) => m.type === T.mig && m.inputs.region === r.inputs.region && ![...groups].some((g) => g.endsWith(`/instanceGroups/${m.name}`)));
+      return first([missing !== undefined, `managed instance group ${missing?.name} of ${r.inputs.region} is not a backend`]);
+    },
+  },
+  {
+    // portName "Must be omitted when the loadBalancingScheme is INTERNAL"; passthrough protocol TCP,
+    // UDP or UNSPECIFIED.
+    name: "gcp-backend-service-passthrough",
+    url: `${TPG}/resource_compute_region_backend_service.go`,
+    types: [T.backendService],
+    check: (r) => {
+      const scheme = r.inputs.loadBalancingScheme ?? "INTERNAL";
+      return first(
+        [!PASSTHROUGH.includes(scheme), `loadBalancingScheme ${scheme} is not a passthrough scheme`],
+        [scheme === "INTERNAL" && r.inputs.portName !== undefined, `portName ${r.inputs.portName} on an INTERNAL backend service`],
+        [!["TCP", "UDP", "UNSPECIFIED"].includes(r.inputs.protocol), `protocol ${r.inputs.protocol} is not a passthrough protocol`],
+      );
+    },
+  },
+  {
+    // "Currently at most one health check can be specified. A health check must be specified unless the
+    // backend service uses an internet or serverless NEG" (healthChecks is one string in @pulumi/gcp 9).
+    name: "gcp-backend-service-health-check",
+    url: `${TPG}/resource_compute_region_backend_service.go`,
+    types: [T.backendService],
+    check: (r, world) => {
+      const hc = byId(world, T.healthCheck, r.inputs.healthChecks);
+      return first(
+        [typeof r.inputs.healthChecks !== "string", `healthChecks must be one health check, has ${JSON.stringify(r.inputs.healthChecks)}`],
+        [!hc, `health check ${r.inputs.healthChecks} is not a regional health check of the deployment`],
+        [hc !== undefined && hc.inputs.region !== r.inputs.region, `health check in ${hc?.inputs.region}, backend service in ${r.inputs.region}`],
+      );
+    },
+  },
+  {
+    // "ExactlyOneOf" the health check kinds; "It is invalid for timeoutSec to have greater value than
+    // checkIntervalSec" (defaults 5 and 5); port "Valid values are 1 through 65535"; thresholds count
+    // consecutive probes (defaults 2), so positive integers.
+    name: "gcp-health-check-values",
+    url: `${TPG}/resource_compute_region_health_check.go`,
+    types: [T.healthCheck],
+    check: (r) => {
+      const kinds = HEALTH_CHECK_KINDS.filter((k) => r.inputs[k] !== undefined);
+      const interval = r.inputs.checkIntervalSec ?? 5;
+      const timeout = r.inputs.timeoutSec ?? 5;
+      const port = kinds.length === 1 ? r.inputs[kinds[0]!].port : undefined;
+      return first(
+        [kinds.length !== 1, `${kinds.length} health check kinds (exactly one): ${kinds.join(", ")}`],
+        [!inRange(interval, 1, Number.MAX_SAFE_INTEGER) || !inRange(timeout, 1, Number.MAX_SAFE_INTEGER), `checkIntervalSec ${interval} / timeoutSec ${timeout} must be positive integers`],
+        [timeout > interval, `timeoutSec ${timeout} exceeds checkIntervalSec ${interval}`],
+        [port !== undefined && !inRange(port, 1, 65535), `port ${port} is not 1-65535`],
+        [r.inputs.healthyThreshold !== undefined && !inRange(r.inputs.healthyThreshold, 1, Number.MAX_SAFE_INTEGER), `healthyThreshold ${r.inputs.healthyThreshold}`],
+        [r.inputs.unhealthyThreshold !== undefined && !inRange(r.inputs.unhealthyThreshold, 1, Number.MAX_SAFE_INTEGER), `unhealthyThreshold ${r.inputs.unhealthyThreshold}`],
+      );
+    },
+  },
+  {
+    // requestPath: "The request path of the HTTP health check request. The default value is /." A path
+    // starts with "/"; only http(s)/http2 checks have one.
+    name: "gcp-health-check-request-path",
+    url: `${TPG}/resource_compute_region_health_check.go`,
+    types: [T.healthCheck],
+    check: (r) => {
+      const paths = ["httpHealthCheck", "httpsHealthCheck", "http2HealthCheck"].map((k) => r.inputs[k]?.requestPath).filter((p) => p !== undefined);
+      const bad = paths.find((p) => typeof p !== "string" || !p.startsWith("/"));
+      return first(
+        [bad !== undefined, `requestPath "${bad}" does not start with "/"`],
+        [r.inputs.tcpHealthCheck?.requestPath !== undefined, "a TCP health check has no requestPath"],
+      );
+    },
+  },
+  {
+    // "For the health check probes to reach your backends, you must create an ingress allow firewall
+    // rule that allows health check probes to reach your backend instances" (ranges 35.191.0.0/16,
+    // 130.211.0.0/22), on the health-check port, to the instances' network tag.
+    name: "gcp-health-check-firewall",
+    url: "https://cloud.google.com/load-balancing/docs/firewall-rules",
+    types: [T.healthCheck],
+    check: (r, world) => {
+      const kind = HEALTH_CHECK_KINDS.find((k) => r.inputs[k] !== undefined);
+      const port = String(kind ? r.inputs[kind].port : "");
+      const tags = new Set(world.resources.filter((t) => t.type === T.template).flatMap((t) => (t.inputs.tags ?? []) as string[]));
+      const admits = world.resources.some((f) =>
+        f.type === T.firewall && (f.inputs.direction ?? "INGRESS") === "INGRESS" &&
+        PROBE_RANGES.every((range) => (f.inputs.sourceRanges ?? []).includes(range)) &&
+        ((f.inputs.allows ?? []) as { protocol: string; ports?: string[] }[]).some((a) => a.protocol === "tcp" && (a.ports ?? []).includes(port)) &&
+        ((f.inputs.targetTags ?? []) as string[]).some((t) => tags.has(t)));
+      return first([!admits, `no firewall rule admits Google's probe ranges on tcp ${port} to the instances`]);
+    },
+  },
+  {
+    // autoHealingPolicies: healthCheck "The health check resource that signals autohealing";
+    // initialDelaySec required, "Between 0 and 3600".
+    name: "gcp-mig-autohealing",
+    url: `${TPG}/resource_compute_region_instance_group_manager.go`,
+    types: [T.mig],
+    check: (r, world) => {
+      const p = r.inputs.autoHealingPolicies;
+      if (p === undefined) return undefined;
+      const hc = byId(world, T.healthCheck, p.healthCheck);
+      return first(
+        [Array.isArray(p), "autoHealingPolicies is one policy, not a list"],
+        [!hc, `autohealing health check ${p.healthCheck} is not a regional health check of the deployment`],
+        [!inRange(p.initialDelaySec, 0, 3600), `initialDelaySec ${p.initialDelaySec} is not 0-3600`],
+      );
+    },
+  },
 ];
 
 function applies(rule: Rule, r: Recorded): boolean {
@@ -529,6 +736,7 @@ interface Scenario {
   args?: Partial<MultiCloudWorkloadArgs>;
 }
 
+type TrafficArgs = NonNullable<MultiCloudWorkloadArgs["traffic"]>;
 const gcp = (partial: Partial<InstanceOffer> & Pick<InstanceOffer, "region" | "instanceType">) => offer({ provider: "gcp", ...partial });
 const N2 = { instanceType: "n2-standard-4", vcpu: 4, memoryGiB: 16, onDemandHourlyUsd: 0.194 };
 const SHARED_NETWORK = {
@@ -581,6 +789,31 @@ const SCENARIOS: Scenario[] = [
     args: { gcp: { networks: SHARED_NETWORK }, assignPublicIp: true },
   },
   { name: "egress none", regions: ["us-central1"], offers: [gcp({ region: "us-central1", ...N2 })], args: { gcp: { egress: "none" } } },
+  {
+    name: "traffic: internal, two regions, spot",
+    regions: ["us-central1", "europe-west1"],
+    offers: [gcp({ region: "us-central1", ...N2, spotHourlyUsd: 0.05 }), gcp({ region: "europe-west1", ...N2, onDemandHourlyUsd: 0.213 })],
+    args: { constraints: { maxSpotShare: 0.5, quotas: { "gcp/us-central1": { vcpu: 40 } } }, traffic: { port: 443, healthCheck: { path: "/healthz" } } },
+  },
+  {
+    name: "traffic: public, https check every 30 s",
+    regions: ["us-central1"],
+    offers: [gcp({ region: "us-central1", ...N2 })],
+    args: { traffic: { port: 443, public: true, healthCheck: { protocol: "https", path: "/ready", intervalSeconds: 30 } as TrafficArgs["healthCheck"] } },
+  },
+  {
+    name: "traffic: tcp check on its own port, given network",
+    regions: ["us-central1"],
+    offers: [gcp({ region: "us-central1", ...N2 })],
+    args: { gcp: { networks: SHARED_NETWORK }, traffic: { port: 8080, healthCheck: { protocol: "tcp", port: 9000 } as TrafficArgs["healthCheck"] } },
+  },
+  {
+    name: "traffic: long names",
+    workload: "a-very-long-workload-name-for-testing-xx",
+    regions: ["northamerica-northeast2"],
+    offers: [gcp({ region: "northamerica-northeast2", ...N2, spotHourlyUsd: 0.05 })],
+    args: { constraints: { maxSpotShare: 0.5 }, traffic: { port: 443 } },
+  },
 ];
 
 /** A GCP-only plan on the scenario's offers, with webArgs' ports, CIDRs, tags and user data. */
@@ -633,6 +866,23 @@ describe("the matrix of GCP plans", () => {
     expect(machineTypes(deployment("arm64 (t2a)"))).toEqual(["t2a-standard-4"]);
     expect(deployment("given network, public IPs").resources.filter((r) => r.type === T.network)).toEqual([]);
     for (const d of deployments) expect(d.resources.filter((r) => r.type === T.mig).length, d.scenario.name).toBeGreaterThan(0);
+    // Traffic variants: internal and external balancers, http, https and tcp checks, and a region
+    // with more than one group behind its balancer.
+    const traffic = deployments.filter((d) => d.scenario.args?.traffic);
+    const schemes = new Set(traffic.flatMap((d) => d.resources.filter((r) => r.type === T.backendService).map((r) => r.inputs.loadBalancingScheme)));
+    expect([...schemes].sort()).toEqual(["EXTERNAL", "INTERNAL"]);
+    const kinds = new Set(traffic.flatMap((d) => d.resources.filter((r) => r.type === T.healthCheck).flatMap((r) => HEALTH_CHECK_KINDS.filter((k) => r.inputs[k]))));
+    expect([...kinds].sort()).toEqual(["httpHealthCheck", "httpsHealthCheck", "tcpHealthCheck"]);
+    expect(traffic.some((d) => d.resources.some((r) => r.type === T.backendService && r.inputs.backends.length > 1))).toBe(true);
+  });
+
+  it("puts one passthrough balancer in each region of a traffic plan, and none without traffic", () => {
+    for (const d of deployments) {
+      const regions = [...new Set(d.planned.map((a) => a.region))].sort();
+      const per = (type: string) => d.resources.filter((r) => r.type === type).map((r) => r.inputs.region).sort();
+      const expected = d.scenario.args?.traffic ? regions : [];
+      for (const type of [T.healthCheck, T.backendService, T.forwardingRule]) expect(per(type), `${d.scenario.name}: ${type}`).toEqual(expected);
+    }
   });
 
   it.each(SCENARIOS.map((s) => s.name))("%s: every gcp resource keeps every rule", (name) => {
@@ -737,6 +987,38 @@ const BROKEN: { rule: string; resource: Recorded; world?: World }[] = [
     rule: "gcp-nat-default-route",
     resource: fixture(T.network, { deleteDefaultRoutesOnCreate: true }),
     world: { resources: [fixture(T.router, { region: "us-central1", network: "web-gcp-us-central1_id" })], gpuMachineTypes: new Set() },
+  },
+  {
+    rule: "gcp-lb-scheme-consistency",
+    // The forwarding rule's scheme left at its default (EXTERNAL) before an INTERNAL backend service.
+    resource: fixture(T.forwardingRule, { region: "us-central1", backendService: "web-gcp-us-central1-lb_id", ipProtocol: "TCP", ports: ["443"] }, "web-gcp-us-central1-lb"),
+    world: { resources: [fixture(T.backendService, { region: "us-central1", loadBalancingScheme: "INTERNAL" }, "web-gcp-us-central1-lb")], gpuMachineTypes: new Set() },
+  },
+  { rule: "gcp-forwarding-rule-ports", resource: fixture(T.forwardingRule, { ipProtocol: "TCP", ports: ["80", "443", "8080", "8443", "9000", "9090"] }) },
+  { rule: "gcp-forwarding-rule-network", resource: fixture(T.forwardingRule, { loadBalancingScheme: "INTERNAL", network: "n" }) },
+  { rule: "gcp-backend-service-backends", resource: fixture(T.backendService, { region: "us-central1", backends: [{ group: "https://www.googleapis.com/compute/v1/projects/p/regions/us-central1/instanceGroups/web" }] }) },
+  {
+    rule: "gcp-backend-service-covers-region",
+    resource: fixture(T.backendService, { region: "us-central1", backends: [{ group: "https://x/regions/us-central1/instanceGroups/web-a", balancingMode: "CONNECTION" }] }),
+    world: { resources: [fixture(T.mig, { region: "us-central1" }, "web-a"), fixture(T.mig, { region: "us-central1" }, "web-b")], gpuMachineTypes: new Set() },
+  },
+  { rule: "gcp-backend-service-passthrough", resource: fixture(T.backendService, { loadBalancingScheme: "INTERNAL", protocol: "TCP", portName: "http" }) },
+  { rule: "gcp-backend-service-health-check", resource: fixture(T.backendService, { region: "us-central1", healthChecks: ["hc_id"] }) },
+  { rule: "gcp-health-check-values", resource: fixture(T.healthCheck, { checkIntervalSec: 5, timeoutSec: 10, tcpHealthCheck: { port: 443 } }) },
+  { rule: "gcp-health-check-request-path", resource: fixture(T.healthCheck, { httpHealthCheck: { port: 80, requestPath: "healthz" } }) },
+  {
+    rule: "gcp-health-check-firewall",
+    resource: fixture(T.healthCheck, { httpHealthCheck: { port: 8443, requestPath: "/" } }),
+    world: {
+      // Probes admitted on the traffic port, not on the health-check port.
+      resources: [fixture(T.template, { tags: ["multicloud-web"] }), fixture(T.firewall, { allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: PROBE_RANGES, targetTags: ["multicloud-web"] })],
+      gpuMachineTypes: new Set(),
+    },
+  },
+  {
+    rule: "gcp-mig-autohealing",
+    resource: fixture(T.mig, { baseInstanceName: "web", autoHealingPolicies: { healthCheck: "web-gcp-us-central1-hc_id", initialDelaySec: 7200 } }),
+    world: { resources: [fixture(T.healthCheck, { tcpHealthCheck: { port: 443 } }, "web-gcp-us-central1-hc")], gpuMachineTypes: new Set() },
   },
 ];
 

@@ -3,7 +3,7 @@
  * instance type (and per lifecycle where a cloud's group cannot mix them). Pure; every number an
  * emitter writes into a group (sizes, the on-demand/spot split) is decided here.
  *
- * Invariants (test/components/groups.test.ts):
+ * Invariants (test/components/groups.test.ts; the failover drill, core/failover/drill.ts, reads the same groups):
  * - the groups of a plan hold exactly its instances: per (cloud, region, type, lifecycle) the
  *   on-demand and spot counts equal the plan's counts;
  * - min size = planned count (autoscaling never takes a fleet below its plan), max size =
@@ -12,8 +12,8 @@
  *   on-demand instances as the on-demand base; capacity above the base is spot when the plan uses
  *   spot there, on-demand otherwise, so at the planned size the split is exactly the plan's.
  */
-import type { Plan, PlanAllocation } from "../../core/plan/plan";
-import { cmp, type Arch, type Lifecycle } from "../../core/catalog/offer";
+import type { Plan, PlanAllocation } from "./plan";
+import { cmp, type Arch, type Lifecycle } from "../catalog/offer";
 
 /** `mixed`: one group realises both lifecycles; `separate`: one group per lifecycle (GCP MIGs). */
 export type Grouping = "mixed" | "separate";
