@@ -141,6 +141,23 @@ export interface WorkloadHealthCheckArgs {
   unhealthyThreshold?: number;
 }
 
+/** One DNS name steered across every region of the plan (Route 53 weighted records with health checks). */
+export interface WorkloadDnsArgs {
+  /** An existing Route 53 hosted zone id. */
+  zoneId: string;
+  /** The name, in that zone (e.g. web.example.com). */
+  name: string;
+  /** Seconds resolvers may cache an answer (default 60). */
+  ttl?: number;
+  /** The zone is private: required for records of internal load balancers (default false). */
+  privateZone?: boolean;
+}
+
+/** Where alerts go when a region loses healthy capacity. */
+export interface WorkloadNotificationArgs {
+  email: string;
+}
+
 /** One regional load balancer per region of the plan, in front of every group there (DESIGN.md "Traffic"). */
 export interface WorkloadTrafficArgs {
   /** Port clients connect to on each regional load balancer. */
@@ -152,6 +169,10 @@ export interface WorkloadTrafficArgs {
   /** Internet-facing load balancers (default false: internal); needs ingressCidrs. */
   public?: boolean;
   healthCheck?: WorkloadHealthCheckArgs;
+  /** One name steered across every region, weighted by the plan's replicas there. */
+  dns?: WorkloadDnsArgs;
+  /** Where "a region lost healthy capacity" alerts go. */
+  notification?: WorkloadNotificationArgs;
 }
 
 /** A regional endpoint clients connect to. */

@@ -23,12 +23,31 @@ const healthCheckSchema = z.strictObject({
   unhealthyThreshold: z.number().int().min(2).max(10).default(3),
 });
 
+const dnsSchema = z.strictObject({
+  /** An existing Route 53 hosted zone. */
+  zoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "expected a Route 53 hosted zone id, e.g. Z0123456789ABC"),
+  /** The name steered across every region of the plan, in that zone. */
+  name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/, "expected a lower-case DNS name in the hosted zone, e.g. web.example.com"),
+  /** Seconds resolvers may cache an answer: with the health check interval, bounds time to fail over. */
+  ttl: z.number().int().min(1).max(86400).default(60),
+  /** The zone is private (a VPC-associated zone): required for records of internal load balancers. */
+  privateZone: z.boolean().default(false),
+});
+
+const notificationSchema = z.strictObject({
+  email: z.email("expected an e-mail address"),
+});
+
 export const trafficSchema = z.strictObject({
   port: port("the port clients connect to on each regional load balancer"),
   targetPort: port("the port the instances listen on").optional(),
   protocol: z.enum(TRAFFIC_PROTOCOLS).default("tcp"),
   public: z.boolean().default(false),
   healthCheck: healthCheckSchema.default({ intervalSeconds: 10, unhealthyThreshold: 3 }),
+  /** One name steered across every region of the plan (Route 53 weighted records + health checks). */
+  dns: dnsSchema.optional(),
+  /** Where "a region lost healthy capacity" alerts go. */
+  notification: notificationSchema.optional(),
 });
 
 type ParsedTraffic = z.output<typeof trafficSchema>;
@@ -40,6 +59,15 @@ export interface Traffic {
   protocol: (typeof TRAFFIC_PROTOCOLS)[number];
   public: boolean;
   healthCheck: HealthCheck;
+  dns?: TrafficDns;
+  notification?: { email: string };
+}
+
+export interface TrafficDns {
+  zoneId: string;
+  name: string;
+  ttl: number;
+  privateZone: boolean;
 }
 
 export interface HealthCheck {
@@ -54,6 +82,12 @@ export interface HealthCheck {
 /** Problems the schema cannot express (cross-field), with paths from the spec root. */
 export function trafficProblems(t: ParsedTraffic): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
+  if (t.dns && !t.public && !t.dns.privateZone) {
+    problems.push({
+      path: ["traffic", "dns"],
+      message: "steers a public name to internal load balancers, which nobody outside their networks can reach: set traffic.public: true, or use a private hosted zone (traffic.dns.privateZone: true)",
+    });
+  }
   if (t.healthCheck.path !== undefined && t.healthCheck.protocol === "tcp") {
     problems.push({ path: ["traffic", "healthCheck", "path"], message: "is only used by http and https health checks: remove it, or set healthCheck.protocol to http" });
   }
@@ -76,5 +110,7 @@ export function resolveTraffic(t: ParsedTraffic): Traffic {
       intervalSeconds: t.healthCheck.intervalSeconds as 10 | 30,
       unhealthyThreshold: t.healthCheck.unhealthyThreshold,
     },
+    ...(t.dns ? { dns: { ...t.dns, name: t.dns.name.replace(/\.$/, "") } } : {}),
+    ...(t.notification ? { notification: t.notification } : {}),
   };
 }
