@@ -116,6 +116,7 @@ function lose(
   const totalWeight = surviving.reduce((sum, g) => sum + g.replicas, 0);
 
   let servedAfter = 0;
+  let quotaBound = false;
   let added = 0;
   let extraHourly = 0;
   const weights: RegionWeight[] = [];
@@ -130,6 +131,7 @@ function lose(
       // Each group's autoscaler follows its share of the region's load, within its bounds and the quota.
       const wanted = Math.min(g.maxSize, Math.max(g.minSize, Math.ceil((load * g.replicas) / weight / g.fit - 1e-9)));
       const allowed = Math.min(wanted - g.minSize, Math.floor(quotaLeft / g.vcpu));
+      if (allowed < wanted - g.minSize) quotaBound = true;
       quotaLeft -= allowed * g.vcpu;
       added += allowed;
       extraHourly += allowed * g.hourlyUsd;
@@ -143,7 +145,7 @@ function lose(
   const failures: string[] = [];
   const needAtOnce = Math.ceil(requiredAtOnce * demand - 1e-9);
   if (servedAtOnce < needAtOnce) failures.push(`serves ${servedAtOnce} of ${demand} replicas at once, below survivesProviderLoss (${needAtOnce})`);
-  if (servedAfterScaleOut < demand) failures.push(`serves ${servedAfterScaleOut} of ${demand} replicas after scale-out (maxScaleOut ${spec.scaling.maxScaleOut}${Object.keys(spec.constraints.quotas).length > 0 ? " and quotas" : ""} bound the groups)`);
+  if (servedAfterScaleOut < demand) failures.push(`serves ${servedAfterScaleOut} of ${demand} replicas after scale-out (${quotaBound ? "vCPU quotas" : `maxScaleOut ${spec.scaling.maxScaleOut}`} bound the groups)`);
   return {
     kind,
     lost,

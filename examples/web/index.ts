@@ -19,8 +19,9 @@ const spec = parse(fs.readFileSync(path.join(__dirname, "workload.yaml"), "utf8"
 const web = new MultiCloudWorkload("web", {
   ...spec,
   tags: { team: "web", env: pulumi.getStack() },
-  ports: [{ port: 443, protocol: "tcp" }],
-  // Who may reach port 443: your load balancers' or VPN's ranges, not the internet by default.
+  ports: [{ port: 80, protocol: "tcp" }],
+  // Who may reach port 80 through the regional load balancers (internal: your VPN's or peered
+  // networks' ranges), not the internet by default.
   ingressCidrs: config.getObject<string[]>("ingressCidrs") ?? ["10.0.0.0/8"],
   userData: ["#cloud-config", "packages: [nginx]", "runcmd:", "  - systemctl enable --now nginx", ""].join("\n"),
   // Your own prices (DESIGN.md catalog CSV), if you have negotiated ones.
@@ -32,3 +33,4 @@ export const plan = web.plan;
 export const monthlyCostUsd = web.monthlyCostUsd;
 export const placementSource = web.placementSource;
 export const groups = web.groups;
+export const endpoints = web.endpoints;
