@@ -34,7 +34,6 @@ import type { Arch } from "../../core/catalog/offer";
 import type { WorkloadEmitter } from "../../kit/workload/emitter";
 import { base64, byRegion, inputString, providerResource } from "../../kit/workload/inputs";
 import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext, type RegionResult } from "../../kit/workload/define-emitter";
-import type { WorkloadGroup } from "../../core/plan/groups";
 import { groupName, regionPartName } from "../../kit/workload/names";
 import type { SpecProblem } from "../../core/spec/issues";
 import type { WorkloadSpec } from "../../core/spec/schema";
@@ -43,6 +42,7 @@ import type { CommonSettings } from "../../kit/workload/emitter";
 import { AwsEgress, privateNetwork } from "./network";
 import { HEALTH_CHECK_GRACE_SECONDS, regionalLoadBalancer } from "./load-balancer";
 import { awsTagProblems } from "./tags";
+import { capacityAlarm } from "./alerts";
 
 export interface AwsNetworkArgs {
   vpcId: pulumi.Input<string>;
@@ -193,6 +193,10 @@ function emitRegion(s: AwsSettings, r: RegionContext): RegionResult {
       })
     : undefined;
 
+  if (balancer && traffic) {
+    capacityAlarm({ logicalName: regionPartName(workload, "aws", r.region, "alert"), planned: r.groups.reduce((n, g) => n + g.minSize, 0), ...balancer, traffic, subject: `${workload} in ${r.region}`, tags, opts });
+  }
+
   const groups = r.groups.map((g) => {
     const template = templates.get(g.arch)!;
     const group = new autoscaling.Group(groupName(workload, g), {
@@ -203,7 +207,7 @@ function emitRegion(s: AwsSettings, r: RegionContext): RegionResult {
       mixedInstancesPolicy: {
         instancesDistribution: {
           onDemandBaseCapacity: g.onDemandBase,
-          onDemandPercentageAboveBaseCapacity: onDemandPercentAboveBase(g),
+          onDemandPercentageAboveBaseCapacity: g.onDemandAboveBasePercent,
           spotAllocationStrategy: "price-capacity-optimized",
         },
         launchTemplate: {
@@ -279,14 +283,3 @@ function machineImage(ami: pulumi.Input<string> | undefined, arch: Arch, opts: p
   return { id: found.id, rootDeviceName: found.rootDeviceName };
 }
 
-/**
- * The share of capacity above the on-demand base that is on-demand, in percent: the plan's
- * on-demand share of the group, so that scale-out keeps the plan's mix instead of going all spot
- * (or all on-demand). Rounded up: the spot share above the base (100 minus this) then never exceeds
- * the plan's spot share, so scale-out never leans harder on spot than the plan accepted.
- * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html
- */
-export function onDemandPercentAboveBase(g: Pick<WorkloadGroup, "onDemand" | "spot">): number {
-  const total = g.onDemand + g.spot;
-  return total === 0 ? 100 : Math.ceil((100 * g.onDemand) / total);
-}

@@ -7,10 +7,15 @@
  * - the groups of a plan hold exactly its instances: per (cloud, region, type, lifecycle) the
  *   on-demand and spot counts equal the plan's counts;
  * - min size = planned count (autoscaling never takes a fleet below its plan), max size =
- *   ceil(count x maxScaleOut);
- * - a mixed group (AWS ASG mixed instances policy, Azure VMSS priority mix) keeps its planned
- *   on-demand instances as the on-demand base; capacity above the base is spot when the plan uses
- *   spot there, on-demand otherwise, so at the planned size the split is exactly the plan's.
+ *   ceil(count x maxScaleOut), except a separate spot group (GCP), whose max is rounded down;
+ * - the spot share never rises as groups scale out (test/scaling-range.test.ts, over every size
+ *   between the plan and the max): a mixed group (AWS ASG mixed instances policy, Azure VMSS
+ *   priority mix) keeps its planned on-demand instances as the on-demand base, and above the base
+ *   runs the plan's on-demand share of the group, in whole percent rounded up. The clouds round the
+ *   on-demand count above the base down (Azure documents that the odd instance goes to spot), so
+ *   at the planned size a mixed group runs its planned spot instances, less at most
+ *   ceil(share x spot) of them on-demand: the price of an on-demand fallback that holds at every
+ *   size, and why the group may cost a little more than the plan at its planned size.
  */
 import type { Plan, PlanAllocation } from "./plan";
 import { cmp, type Arch, type Lifecycle } from "../catalog/offer";
@@ -35,7 +40,7 @@ export interface WorkloadGroup {
   maxSize: number;
   /** On-demand instances kept as the base of a mixed group. */
   onDemandBase: number;
-  /** Share of capacity above the base that is on-demand, percent (0 or 100). */
+  /** Share of capacity above the base that is on-demand, whole percent: the plan's on-demand share of the group, rounded up. */
   onDemandAboveBasePercent: number;
 }
 
@@ -66,7 +71,12 @@ export function groupPlan(plan: Plan, options: GroupingOptions): CloudGroups[] {
     g.replicas += a.replicas;
     groups.set(key, g);
   }
-  const sized = [...groups.values()].map((g) => ({ ...g, ...lifecycleSplit(g.onDemand, g.spot), ...groupBounds(g.onDemand + g.spot, options.maxScaleOut) }));
+  const sized = [...groups.values()].map((g) => {
+    const split = lifecycleSplit(g.onDemand, g.spot);
+    // A spot-only group beside its on-demand twin (GCP) may not outgrow it in proportion.
+    const roundDown = g.grouping === "separate" && split.lifecycle === "spot";
+    return { ...g, ...split, ...groupBounds(g.onDemand + g.spot, options.maxScaleOut, roundDown) };
+  });
   sized.sort((x, y) => cmp(x.cloud, y.cloud) || cmp(x.region, y.region) || cmp(x.instanceType, y.instanceType) || cmp(x.lifecycle, y.lifecycle));
 
   const out: CloudGroups[] = [];
@@ -81,15 +91,16 @@ export function groupPlan(plan: Plan, options: GroupingOptions): CloudGroups[] {
 }
 
 /** Autoscaler bounds for a group of `count` planned instances. */
-export function groupBounds(count: number, maxScaleOut: number): { minSize: number; maxSize: number } {
-  // The tolerance keeps float noise from adding an instance (10 x 1.1 = 11.000000000000002).
-  return { minSize: count, maxSize: Math.max(count, Math.ceil(count * maxScaleOut - 1e-9)) };
+export function groupBounds(count: number, maxScaleOut: number, roundDown = false): { minSize: number; maxSize: number } {
+  // The tolerance keeps float noise from adding (or, rounding down, losing) an instance (10 x 1.1 = 11.000000000000002).
+  const max = roundDown ? Math.floor(count * maxScaleOut + 1e-9) : Math.ceil(count * maxScaleOut - 1e-9);
+  return { minSize: count, maxSize: Math.max(count, max) };
 }
 
 /** The lifecycle of a group and its on-demand base / above-base split. */
 export function lifecycleSplit(onDemand: number, spot: number): Pick<WorkloadGroup, "lifecycle" | "onDemandBase" | "onDemandAboveBasePercent"> {
   const lifecycle: GroupLifecycle = spot === 0 ? "on-demand" : onDemand === 0 ? "spot" : "mixed";
-  return { lifecycle, onDemandBase: onDemand, onDemandAboveBasePercent: spot > 0 ? 0 : 100 };
+  return { lifecycle, onDemandBase: onDemand, onDemandAboveBasePercent: spot === 0 ? 100 : Math.ceil((100 * onDemand) / (onDemand + spot)) };
 }
 
 function emptyGroup(a: PlanAllocation, grouping: Grouping, arch: Arch): WorkloadGroup {

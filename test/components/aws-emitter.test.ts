@@ -1,10 +1,12 @@
 /**
- * The AWS emitter's pure parts: the on-demand share above the base of a mixed group, and the
+ * The AWS emitter's pure parts: the on-demand share above the base of a mixed group (core/plan/groups.ts), and the
  * public subnet range of a created network (identity: pinned, like test/components/names.test.ts).
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { onDemandPercentAboveBase } from "../../clouds/aws/workload-emitter";
+import { lifecycleSplit } from "../../core/plan/groups";
+
+const onDemandPercentAboveBase = (g: { onDemand: number; spot: number }) => lifecycleSplit(g.onDemand, g.spot).onDemandAboveBasePercent;
 import { awsRanges } from "../../clouds/aws/network";
 
 describe("onDemandPercentAboveBase", () => {

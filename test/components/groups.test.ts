@@ -37,7 +37,7 @@ describe("groupPlan", () => {
     ]);
     const groups = groupPlan(plan, options);
     expect(groups.map((c) => [c.cloud, c.regions.map((r) => [r.region, r.groups.map((g) => [g.instanceType, g.lifecycle, g.onDemand, g.spot, g.minSize, g.maxSize, g.onDemandBase, g.onDemandAboveBasePercent])])])).toEqual([
-      ["aws", [["us-east-1", [["m7i.xlarge", "mixed", 3, 2, 5, 10, 3, 0]]]]],
+      ["aws", [["us-east-1", [["m7i.xlarge", "mixed", 3, 2, 5, 10, 3, 60]]]]],
       ["gcp", [["us-central1", [["n2-standard-4", "on-demand", 1, 0, 1, 2, 1, 100], ["n2-standard-4", "spot", 0, 4, 4, 8, 0, 0]]]]],
     ]);
   });
@@ -74,8 +74,10 @@ describe("groupPlan", () => {
           expect(g.minSize).toBe(g.onDemand + g.spot);
           expect(g.maxSize).toBeGreaterThanOrEqual(g.minSize);
           expect(g.maxSize).toBeLessThan(g.minSize * maxScaleOut + 1);
-          // At the planned size, a mixed group runs exactly the planned split.
-          expect(g.onDemandBase + ((g.minSize - g.onDemandBase) * g.onDemandAboveBasePercent) / 100).toBe(g.onDemand);
+          // The base is the planned on-demand count; above it, the plan's on-demand share rounded up.
+          expect(g.onDemandBase).toBe(g.onDemand);
+          expect(100 - g.onDemandAboveBasePercent).toBeLessThanOrEqual((100 * g.spot) / g.minSize);
+          expect(100 - g.onDemandAboveBasePercent).toBeGreaterThan((100 * g.spot) / g.minSize - 1);
           if (g.grouping === "separate") expect(g.onDemand === 0 || g.spot === 0).toBe(true);
         }
         const total = groups.reduce((n, g) => n + g.minSize, 0);
@@ -99,7 +101,8 @@ describe("sizing arithmetic", () => {
   it.each([
     [4, 0, "on-demand", 4, 100],
     [0, 3, "spot", 0, 0],
-    [2, 5, "mixed", 2, 0],
+    [2, 5, "mixed", 2, 29],
+    [2, 1, "mixed", 2, 67],
   ] as const)("%i on-demand + %i spot is %s: base %i, %i%% on-demand above it", (od, spot, lifecycle, base, pct) => {
     expect(lifecycleSplit(od, spot)).toEqual({ lifecycle, onDemandBase: base, onDemandAboveBasePercent: pct });
   });

@@ -164,7 +164,8 @@ describe("a plan across AWS, Azure and GCP", () => {
     expect(vmss.orchestrationMode).toBe("Flexible");
     expect(vmss.sku).toMatchObject({ name: "Standard_D4s_v5", capacity: od + spot });
     expect(vmss.virtualMachineProfile).toMatchObject({ priority: "Spot", evictionPolicy: "Delete", billingProfile: { maxPrice: -1 } });
-    expect(vmss.priorityMixPolicy).toEqual({ baseRegularPriorityCount: od, regularPriorityPercentageAboveBase: 0 });
+    // Above the base, the plan's on-demand share (rounded up), so scale-out keeps the plan's mix.
+    expect(vmss.priorityMixPolicy).toEqual({ baseRegularPriorityCount: od, regularPriorityPercentageAboveBase: Math.ceil((100 * od) / (od + spot)) });
     expect(vmss.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: ["web-azure-eastus_id"] });
     const profile = one(T.autoscale, "web-azure-eastus-standard-d4s-v5").inputs.profiles[0];
     expect(profile.capacity).toEqual({ minimum: String(od + spot), maximum: String(Math.ceil((od + spot) * 1.5)), default: String(od + spot) });
