@@ -94,6 +94,9 @@ export interface RegionalLoadBalancer {
 }
 
 /** The target group's health check for `traffic.healthCheck` (AWS spelling). */
+/** Seconds a target group health probe may take: half the shortest interval traffic allows (10 s). */
+const HEALTH_CHECK_TIMEOUT_SECONDS = 5;
+
 export function targetGroupHealthCheck(t: Traffic): lb.TargetGroupArgs["healthCheck"] {
   const hc = t.healthCheck;
   return {
@@ -102,6 +105,10 @@ export function targetGroupHealthCheck(t: Traffic): lb.TargetGroupArgs["healthCh
     port: String(hc.port),
     ...(hc.protocol === "tcp" ? {} : { path: hc.path ?? "/" }),
     interval: hc.intervalSeconds,
+    // Explicit and below the interval (2-120 s is the documented range; the defaults are 6 s for
+    // HTTP and 10 s for TCP/HTTPS, which equals a 10 s interval): a probe ends before the next.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+    timeout: HEALTH_CHECK_TIMEOUT_SECONDS,
     healthyThreshold: HEALTHY_THRESHOLD,
     unhealthyThreshold: hc.unhealthyThreshold,
   };

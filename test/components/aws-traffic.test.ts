@@ -125,7 +125,7 @@ describe("AWS traffic, internal (the default)", () => {
   it("probes traffic.healthCheck: protocol, path, port, interval and unhealthy threshold", () => {
     for (const tg of internal.h.ofType(T.tg)) {
       expect(tg.inputs).toMatchObject({ protocol: "TCP", port: 8443, targetType: "instance" });
-      expect(tg.inputs.healthCheck).toEqual({ enabled: true, protocol: "HTTP", path: "/healthz", port: "9000", interval: 30, healthyThreshold: HEALTHY_THRESHOLD, unhealthyThreshold: 4 });
+      expect(tg.inputs.healthCheck).toEqual({ enabled: true, protocol: "HTTP", path: "/healthz", port: "9000", interval: 30, timeout: 5, healthyThreshold: HEALTHY_THRESHOLD, unhealthyThreshold: 4 });
       expect(byId(internal.h, T.vpc, tg.inputs.vpcId)?.name).toBe(tg.name.replace(/-lb$/, ""));
     }
   });
