@@ -43,6 +43,7 @@ import { groupName, regionPartName, slug } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
 import { cpuThresholds } from "../../kit/workload/scaling";
 import { azureTagProblems } from "./tags";
+import { capacityAlert } from "./alerts";
 
 export interface AzureWorkloadArgs {
   /** Explicit providers, one per region the workload may be placed in. */
@@ -185,6 +186,9 @@ function emitRegion(s: AzureSettings, r: RegionContext): RegionResult {
   const subnetId = s.subnetIds?.[r.region]
     ?? privateSubnet(name, resourceGroupName, location, nsg.id, s.egress === "nat" ? natGateway(r, resourceGroupName).id : undefined, tags, opts);
   const balancer = traffic ? loadBalancer(r, traffic, resourceGroupName, subnetId, nsg.id) : undefined;
+  if (balancer && traffic) {
+    capacityAlert({ logicalName: regionPartName(workload, "azure", r.region, "alert"), planned: r.groups.reduce((n, g) => n + g.minSize, 0), loadBalancerId: balancer.resource.id, resourceGroupName, traffic, subject: `${workload} in ${r.region}`, tags, opts });
+  }
 
   const groups = r.groups.map((g) => {
     const scaleSet = new compute.VirtualMachineScaleSet(groupName(workload, g), {

@@ -43,6 +43,7 @@ import { defineWorkloadEmitter, providerPackage, singleImageProblems, type Regio
 import { groupName, regionPartName, slug } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
 import { gcpLabelProblems, gcpLabels } from "./tags";
+import { capacityPolicy } from "./alerts";
 
 export interface GcpNetworkArgs {
   network: pulumi.Input<string>;
@@ -179,6 +180,7 @@ function emitRegion(s: GcpSettings, r: RegionContext): RegionResult {
   if (!r.traffic || !healthCheck) return { groups };
 
   const endpoint = passthroughBalancer(part("lb"), r.region, r.traffic, healthCheck, migs, network, opts);
+  capacityPolicy({ logicalName: part("alert"), planned: r.groups.reduce((n, g) => n + g.minSize, 0), groups: migs, traffic: r.traffic, subject: `${workload} in ${r.region}`, labels, opts });
   trafficFirewalls(part, network.network, r.traffic, common.ingressCidrs, targetTag, opts);
   return { groups, endpoint };
 }

@@ -10,7 +10,7 @@
 import type { Catalog } from "../catalog/offer";
 import type { WorkloadSpec } from "../spec/schema";
 import { placementOptions, type PlacementOption } from "./options";
-import { compareOptions, reduceOptions } from "./reduce";
+import { compareOptions, dropDominatedRegions, reduceOptions } from "./reduce";
 import { buildModel, constraintsOfSpec, regionKey, type OverheadRates } from "./model";
 import { overheadHourly, type RegionOverheads } from "../plan/overheads";
 import { solveMip, timeLimitFromEnv, type SolveStatus } from "./solver";
@@ -70,7 +70,7 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
   // consolidated among themselves (dominance inside one region is untouched by its fixed cost).
   const rates = overheadRates(options, settings.overheads);
   const separateRegions = new Set([...quotaRegions, ...rates.keys()]);
-  const reduced = settings.reduce === false ? options : reduceOptions(options, separateRegions, quotaRegions);
+  const reduced = settings.reduce === false ? options : dropDominatedRegions(reduceOptions(options, separateRegions, quotaRegions), rates, quotaRegions);
   // Options of a pinned plan stay in the model even when dominated: keeping them is the point.
   const pinned = settings.keep?.pinned ?? new Map<string, number>();
   const protectedOptions = pinned.size === 0 ? [] : options.filter((o) => pinned.has(optionKey(o)));

@@ -89,3 +89,37 @@ export function compareOptions(a: PlacementOption, b: PlacementOption): number {
     cmp(a.lifecycle, b.lifecycle)
   );
 }
+
+/**
+ * Region dominance, for regions with a fixed cost (they are reduced per region, above): region A
+ * of a provider can go when another region B of the same provider costs no more to open and, for
+ * each lifecycle, every option left in A has an option in B that hosts at least as many replicas
+ * for no more money. Moving all of A's replicas to B then never costs more (B's fixed cost is at
+ * most A's, and nothing if B is open already) and every constraint still holds: they read replicas
+ * per provider and lifecycle, or cost. Regions with a vCPU quota are never dropped nor used as B.
+ * Among regions that dominate each other the first in canonical order stays.
+ */
+export function dropDominatedRegions(options: readonly PlacementOption[], rates: ReadonlyMap<string, number>, quotaRegions: ReadonlySet<string>): PlacementOption[] {
+  const byRegion = new Map<string, PlacementOption[]>();
+  for (const o of options) {
+    const key = `${o.offer.provider}/${o.offer.region}`;
+    let list = byRegion.get(key);
+    if (!list) byRegion.set(key, (list = []));
+    list.push(o);
+  }
+  const keys = [...byRegion.keys()].filter((k) => rates.has(k) && !quotaRegions.has(k)).sort(cmp);
+  const dropped = new Set<string>();
+  const covers = (b: PlacementOption[], a: PlacementOption[]) =>
+    a.every((x) => b.some((y) => y.lifecycle === x.lifecycle && y.fit >= x.fit && y.hourlyUsd <= x.hourlyUsd));
+  for (const a of keys) {
+    const provider = a.slice(0, a.indexOf("/"));
+    const dominated = keys.some((b) => {
+      if (b === a || dropped.has(b) || !b.startsWith(`${provider}/`) || rates.get(b)! > rates.get(a)!) return false;
+      if (!covers(byRegion.get(b)!, byRegion.get(a)!)) return false;
+      // Mutual domination: keep the first in canonical order.
+      return !(covers(byRegion.get(a)!, byRegion.get(b)!) && rates.get(a) === rates.get(b) && cmp(a, b) < 0);
+    });
+    if (dominated) dropped.add(a);
+  }
+  return options.filter((o) => !dropped.has(`${o.offer.provider}/${o.offer.region}`));
+}

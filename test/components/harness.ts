@@ -171,6 +171,8 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
   if (type === "aws:lb/loadBalancer:LoadBalancer" || type === "aws:lb/targetGroup:TargetGroup") {
     out.arn = `arn:aws:elasticloadbalancing:r:123456789012:${type.endsWith("TargetGroup") ? "targetgroup" : "loadbalancer/net"}/${inputs.name ?? name}/0123456789abcdef`;
     if (type.endsWith("LoadBalancer")) out.dnsName = `${inputs.name ?? name}-0123456789abcdef.elb.amazonaws.com`;
+    // The CloudWatch dimension values: the ARN's last part (net/<name>/<id>, targetgroup/<name>/<id>).
+    out.arnSuffix = `${type.endsWith("TargetGroup") ? "targetgroup" : "net"}/${inputs.name ?? name}/0123456789abcdef`;
   }
   if (type === "azure-native:network:VirtualNetwork") {
     out.subnets = (inputs.subnets as { name: string }[]).map((s) => ({ ...s, id: `/subscriptions/s/virtualNetworks/${name}/subnets/${s.name}` }));

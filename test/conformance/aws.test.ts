@@ -966,3 +966,186 @@ describe("each rule rejects a known violation", () => {
   });
 
 });
+
+// ---------------------------------------------------------------------------------------------
+// Capacity alerts (issue "Failover across clouds" #4, clouds/aws/alerts.ts): the CloudWatch alarm
+// per region, and with traffic.notification its SNS topic, topic policy and e-mail subscription.
+// The rules join RULES (so every scenario above holds its alarms to them, and the type-coverage
+// test sees them); a scenario with a notification is deployed here for the SNS resources.
+
+describe("AWS capacity alerts", () => {
+  const A = {
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    topic: "aws:sns/topic:Topic",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+    subscription: "aws:sns/topicSubscription:TopicSubscription",
+  } as const;
+  const PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
+  const NLB_METRICS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html";
+  const CREATE_TOPIC = "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html";
+  const isArn = (v: unknown) => typeof v === "string" && v.startsWith("arn:");
+  const topicOf = (g: Graph, arn: unknown) => g.ofType(A.topic).find((t) => arn === `arn:aws:sns:r:123456789012:${t.name}`);
+
+  const ALERT_RULES: Rule[] = [
+    {
+      name: "capacity alarm: HealthyHostCount in AWS/NetworkELB of one target group (TargetGroup and LoadBalancer dimensions = the ARN suffixes), statistic Maximum",
+      url: NLB_METRICS,
+      types: [A.alarm],
+      check: (r, g) => {
+        const d = r.inputs.dimensions ?? {};
+        const tg = g.byArn(T.tg, d.TargetGroup);
+        const nlb = g.byArn(T.nlb, d.LoadBalancer);
+        return problems([
+          (r.inputs.namespace !== "AWS/NetworkELB" || r.inputs.metricName !== "HealthyHostCount") && `metric ${r.inputs.namespace}/${r.inputs.metricName}`,
+          Object.keys(d).sort().join(",") !== "LoadBalancer,TargetGroup" && `dimensions ${Object.keys(d).join(",")}`,
+          !(typeof d.TargetGroup === "string" && d.TargetGroup.startsWith("targetgroup/") && tg) && `TargetGroup ${d.TargetGroup} is not a target group's ARN suffix`,
+          !(typeof d.LoadBalancer === "string" && d.LoadBalancer.startsWith("net/") && nlb) && `LoadBalancer ${d.LoadBalancer} is not a network load balancer's ARN suffix`,
+          tg && !g.ofType(T.listener).some((l) => g.byArn(T.nlb, l.inputs.loadBalancerArn) === nlb && l.inputs.defaultActions?.some((x: any) => g.byArn(T.tg, x.targetGroupArn) === tg)) && "the load balancer does not forward to the target group",
+          r.inputs.statistic !== "Maximum" && `statistic ${r.inputs.statistic} (AWS recommends the maximum of HealthyHostCount)`,
+        ]);
+      },
+    },
+    {
+      name: "metric alarm: period 10, 20, 30 or a multiple of 60 (at least 60 for NLB metrics), 1 <= datapointsToAlarm <= evaluationPeriods, a static threshold and operator, treatMissingData of the four values, at most 5 actions per list",
+      url: PUT_METRIC_ALARM,
+      types: [A.alarm],
+      check: (r) => {
+        const i = r.inputs;
+        const period = i.period as number;
+        const lists = ["alarmActions", "okActions", "insufficientDataActions"].map((k) => (i[k] ?? []) as unknown[]);
+        return problems([
+          !(Number.isInteger(period) && ([10, 20, 30].includes(period) || (period > 0 && period % 60 === 0))) && `period ${period}`,
+          i.namespace === "AWS/NetworkELB" && !(period >= 60) && `period ${period} under the NLB's 60 s`,
+          !(Number.isInteger(i.evaluationPeriods) && i.evaluationPeriods >= 1) && `evaluationPeriods ${i.evaluationPeriods}`,
+          i.datapointsToAlarm !== undefined && !(Number.isInteger(i.datapointsToAlarm) && i.datapointsToAlarm >= 1 && i.datapointsToAlarm <= i.evaluationPeriods) && `datapointsToAlarm ${i.datapointsToAlarm}`,
+          typeof i.threshold !== "number" && "no threshold",
+          !["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"].includes(i.comparisonOperator) && `comparisonOperator ${i.comparisonOperator}`,
+          i.treatMissingData !== undefined && !["breaching", "notBreaching", "ignore", "missing"].includes(i.treatMissingData) && `treatMissingData ${i.treatMissingData}`,
+          (i.statistic === undefined) === (i.extendedStatistic === undefined) && "exactly one of statistic and extendedStatistic",
+          lists.some((l) => l.length > 5 || !l.every(isArn)) && "an action list with more than 5 entries or a non-ARN",
+        ]);
+      },
+    },
+    {
+      name: "SNS topic name: 1-256 ASCII letters, digits, _ and - (auto-named: the logical name plus 8 characters)",
+      url: CREATE_TOPIC,
+      types: [A.topic],
+      check: (r) => {
+        const name = (r.inputs.name as string | undefined) ?? `${r.name}-abcdefg`;
+        return /^[A-Za-z0-9_-]{1,256}$/.test(name) ? undefined : `topic name ${name}`;
+      },
+    },
+    {
+      name: "e-mail subscription: protocol email, an e-mail endpoint, on a topic of the deployment",
+      url: "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html",
+      types: [A.subscription],
+      check: (r, g) => problems([
+        r.inputs.protocol !== "email" && `protocol ${r.inputs.protocol}`,
+        !/^[^@\s]+@[^@\s]+$/.test(String(r.inputs.endpoint)) && `endpoint ${r.inputs.endpoint}`,
+        !topicOf(g, r.inputs.topic) && `topic ${r.inputs.topic} is not in the deployment`,
+      ]),
+    },
+    {
+      name: "topic policy: lets cloudwatch.amazonaws.com publish to its own topic, for the deployment's alarms only",
+      url: "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html",
+      types: [A.topicPolicy],
+      check: (r, g) => {
+        const statements = (JSON.parse(String(r.inputs.policy ?? "{}")).Statement ?? []) as any[];
+        const cw = statements.filter((s) => s.Principal?.Service === "cloudwatch.amazonaws.com");
+        return problems([
+          !topicOf(g, r.inputs.arn) && `topic ${r.inputs.arn} is not in the deployment`,
+          cw.length === 0 && "CloudWatch may not publish",
+          cw.some((s) => s.Action !== "sns:Publish" || s.Resource !== r.inputs.arn) && "a CloudWatch statement beyond sns:Publish on this topic",
+          cw.some((s) => !g.ofType(A.alarm).some((a) => s.Condition?.ArnEquals?.["aws:SourceArn"] === `arn:aws:cloudwatch:r:123456789012:alarm:${a.name}`)) && "a CloudWatch statement not scoped to an alarm of the deployment",
+        ]);
+      },
+    },
+  ];
+  RULES.push(...ALERT_RULES);
+
+  let notified: Deployed;
+  beforeAll(async () => {
+    const h = await setupPulumi({ stack: "dev" });
+    // The ARNs AWS computes for topics and alarms (the harness echoes inputs).
+    const monitor = (await import("@pulumi/pulumi")).runtime.getMonitor() as unknown as { mocks: any };
+    const inner = monitor.mocks;
+    monitor.mocks = {
+      call: (a: any) => inner.call(a),
+      newResource: async (a: any) => {
+        const result = await inner.newResource(a);
+        if (a.type === A.topic) return { ...result, state: { ...result.state, arn: `arn:aws:sns:r:123456789012:${a.name}` } };
+        if (a.type === A.alarm) return { ...result, state: { ...result.state, arn: `arn:aws:cloudwatch:r:123456789012:alarm:${a.name}` } };
+        return result;
+      },
+    };
+    const scenario = get("traffic, internal, two regions").scenario;
+    const args = { ...scenario.args, traffic: { ...scenario.args.traffic!, notification: { email: "oncall@example.com" } } };
+    const workload = new MultiCloudWorkload("web", args);
+    await workload.ready();
+    await h.settle();
+    const plan = (await valueOf(workload.plan)) as unknown as Plan;
+    notified = { scenario: { name: "traffic with notification", args }, plan, graph: graphOf(h.resources.filter((r) => r.type.startsWith("aws:"))) };
+  }, 60_000);
+
+  it("a traffic scenario with a notification: every aws:* resource (alarm, topic, policy, subscription) follows the documented rules", () => {
+    for (const type of Object.values(A)) expect(notified.graph.ofType(type).length, type).toBe(2);
+    expect(violations(notified)).toEqual([]);
+    const covered = new Set(RULES.flatMap((r) => r.types ?? []));
+    expect([...new Set(notified.graph.resources.map((r) => r.type))].filter((t) => !covered.has(t))).toEqual([]);
+  });
+
+  it.each(TRAFFIC_SCENARIOS)("%s: one alarm per planned region, on that region's target group, threshold the region's planned count", (name) => {
+    const d = get(name);
+    const regions = [...new Set(d.plan.allocations.map((a) => a.region))].sort();
+    expect(d.graph.ofType(A.alarm).map((a) => a.name).sort()).toEqual(regions.map((r) => `web-aws-${r}-alert`));
+    for (const region of regions) {
+      const alarm = d.graph.ofType(A.alarm).find((a) => a.name === `web-aws-${region}-alert`)!;
+      expect(d.graph.byArn(T.tg, alarm.inputs.dimensions.TargetGroup)?.name).toBe(`web-aws-${region}-lb`);
+      expect(alarm.inputs.threshold).toBe(d.plan.allocations.filter((a) => a.region === region).reduce((n, a) => n + a.count, 0));
+    }
+    expect(d.graph.ofType(A.topic)).toEqual([]);
+  });
+
+  it("no alarm without traffic", () => {
+    for (const s of SCENARIOS.filter((x) => !x.args.traffic)) expect(get(s.name).graph.ofType(A.alarm), s.name).toEqual([]);
+  });
+
+  const rec = (type: string, name: string, inputs: Record<string, any>): Recorded => ({ type, name, inputs });
+  const tg = rec(T.tg, "t", { name: "t", protocol: "TCP" });
+  const nlb = rec(T.nlb, "l", { name: "l" });
+  const listener = rec(T.listener, "x", { loadBalancerArn: "arn:loadbalancer/net/l/1", defaultActions: [{ type: "forward", targetGroupArn: "arn:targetgroup/t/1" }] });
+  const good = { namespace: "AWS/NetworkELB", metricName: "HealthyHostCount", dimensions: { TargetGroup: "targetgroup/t/1", LoadBalancer: "net/l/1" }, statistic: "Maximum", period: 60, evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 4, comparisonOperator: "LessThanThreshold", treatMissingData: "breaching" };
+  const alarm = (inputs: Record<string, any>) => rec(A.alarm, "web-aws-us-east-1-alert", { ...good, ...inputs });
+  const world = [tg, nlb, listener];
+  const cases: [string, Recorded, Recorded[]][] = [
+    ["capacity alarm", alarm({}), [nlb, listener, rec(T.tg, "other", { name: "other" })]],
+    ["capacity alarm", alarm({ dimensions: { TargetGroup: "targetgroup/t/1" } }), world],
+    ["capacity alarm", alarm({ statistic: "Sum" }), world],
+    ["capacity alarm", alarm({ metricName: "UnHealthyHostCount" }), world],
+    ["capacity alarm", alarm({}), [tg, nlb]],
+    ["metric alarm", alarm({ period: 45 }), world],
+    ["metric alarm", alarm({ period: 30 }), world],
+    ["metric alarm", alarm({ datapointsToAlarm: 4 }), world],
+    ["metric alarm", alarm({ comparisonOperator: "LessThan" }), world],
+    ["metric alarm", alarm({ treatMissingData: "alarm" }), world],
+    ["metric alarm", alarm({ alarmActions: ["arn:1", "arn:2", "arn:3", "arn:4", "arn:5", "arn:6"] }), world],
+    ["metric alarm", alarm({ extendedStatistic: "p99" }), world],
+    ["SNS topic name", rec(A.topic, "t", { name: "web.alerts" }), []],
+    ["SNS topic name", rec(A.topic, "t".repeat(250), {}), []],
+    ["e-mail subscription", rec(A.subscription, "s", { protocol: "sms", endpoint: "a@b.c", topic: "arn:aws:sns:r:123456789012:t" }), [rec(A.topic, "t", {})]],
+    ["e-mail subscription", rec(A.subscription, "s", { protocol: "email", endpoint: "a@b.c", topic: "arn:aws:sns:r:123456789012:other" }), [rec(A.topic, "t", {})]],
+    ["topic policy", rec(A.topicPolicy, "p", { arn: "arn:aws:sns:r:123456789012:t", policy: JSON.stringify({ Statement: [{ Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: "arn:aws:sns:r:123456789012:t" }] }) }), [rec(A.topic, "t", {})]],
+    ["topic policy", rec(A.topicPolicy, "p", { arn: "arn:aws:sns:r:123456789012:t", policy: JSON.stringify({ Statement: [{ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:*", Resource: "arn:aws:sns:r:123456789012:t", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:cloudwatch:r:123456789012:alarm:a" } } }] }) }), [rec(A.topic, "t", {}), rec(A.alarm, "a", {})]],
+    ["topic policy", rec(A.topicPolicy, "p", { arn: "arn:aws:sns:r:123456789012:t", policy: JSON.stringify({ Statement: [{ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: "arn:aws:sns:r:123456789012:t" }] }) }), [rec(A.topic, "t", {}), rec(A.alarm, "a", {})]],
+  ];
+
+  it("the known-good alarm passes both alarm rules", () => {
+    const g = graphOf([alarm({}), ...world]);
+    for (const prefix of ["capacity alarm", "metric alarm"]) expect(ALERT_RULES.find((r) => r.name.startsWith(prefix))!.check(alarm({}), g)).toBeUndefined();
+  });
+
+  it.each(cases.map(([prefix, r, rest], i) => [`${i}: ${prefix}`, prefix, r, rest] as const))("each alert rule rejects a known violation: %s", (_label, prefix, r, rest) => {
+    const rule = ALERT_RULES.find((x) => x.name.startsWith(prefix))!;
+    expect(rule.check(r, graphOf([r, ...rest]))).toEqual(expect.any(String));
+  });
+});

@@ -805,7 +805,9 @@ describe("Azure conformance matrix", () => {
     const vmss = ofType(r, "compute:VirtualMachineScaleSet")[0]!;
     const onDemand = r.plan.allocations.filter((a) => a.lifecycle === "on-demand").reduce((n, a) => n + a.count, 0);
     expect(vmProfile(vmss)).toMatchObject({ priority: "Spot", evictionPolicy: "Delete", billingProfile: { maxPrice: -1 } });
-    expect(vmss.inputs.priorityMixPolicy).toEqual({ baseRegularPriorityCount: onDemand, regularPriorityPercentageAboveBase: 0 });
+    const spot = r.plan.allocations.filter((a) => a.lifecycle === "spot").reduce((n, a) => n + a.count, 0);
+    // Above the base, the plan's on-demand share rounded up (core/plan/groups.ts; test/scaling-range.test.ts).
+    expect(vmss.inputs.priorityMixPolicy).toEqual({ baseRegularPriorityCount: onDemand, regularPriorityPercentageAboveBase: Math.ceil((100 * onDemand) / (onDemand + spot)) });
     expect(ofType(run("on-demand only"), "compute:VirtualMachineScaleSet")[0]!.inputs.priorityMixPolicy).toBeUndefined();
   });
 });
@@ -873,5 +875,139 @@ describe("Azure settings checks", () => {
   it("refuses an egress other than nat or none", async () => {
     const message = await failure(azureArgs({ azure: { sshPublicKey: SSH_KEY, egress: "public" } }, [D4S("eastus")]));
     expect(message).toContain("azure.egress");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Capacity alerts (issue "Failover across clouds" #4, clouds/azure/alerts.ts): the metric alert per
+// region, and with traffic.notification its action group. Held to their own rules here, on every
+// run of the matrix and on a traffic run with a notification deployed below.
+
+describe("Azure capacity alerts", () => {
+  const METRIC_ALERTS_URL = "https://learn.microsoft.com/en-us/azure/azure-monitor/alerts/resource-manager-alerts-metric";
+  const ALERT_RULES: Rule[] = [
+    nameRule("metric alert names: 1-260, none of * # & + : < > ? @ % { } \\ / |, not ending in space or .", ["monitor:MetricAlert"], 260, /^[^*#&+:<>?@%{}\\/|]*[^*#&+:<>?@%{}\\/|. ]$/),
+    nameRule("action group names: 1-260, none of : < > + / & % \\ ? |, not ending in space or .", ["monitor:ActionGroup"], 260, /^[^:<>+/&%\\?|]*[^:<>+/&%\\?|. ]$/),
+    {
+      name: "metric alert: location global; static-threshold evaluationFrequency PT1M-PT1H and windowSize PT1M-PT24H from the allowed values; severity 0-4; one scope with SingleResourceMultipleMetricCriteria; at most 5 action groups",
+      url: METRIC_ALERTS_URL,
+      types: ["monitor:MetricAlert"],
+      check: (r) => {
+        const i = r.inputs;
+        if (String(i.location).toLowerCase() !== "global") return `location ${i.location}`;
+        if (!["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"].includes(i.evaluationFrequency)) return `evaluationFrequency ${i.evaluationFrequency}`;
+        if (!["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "PT24H"].includes(i.windowSize)) return `windowSize ${i.windowSize}`;
+        if (!inRange(i.severity, 0, 4)) return `severity ${i.severity}`;
+        if ((i.scopes ?? []).length !== 1 || i.criteria?.odataType !== "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria") return "not one scope with SingleResourceMultipleMetricCriteria";
+        const bad = (i.criteria.allOf ?? []).find((c: any) => c.criterionType !== "StaticThresholdCriterion" || !["Equals", "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"].includes(c.operator) || !["Average", "Minimum", "Maximum", "Total", "Count"].includes(c.timeAggregation) || typeof c.threshold !== "number");
+        if (bad) return `criterion ${JSON.stringify(bad)}`;
+        return (i.actions ?? []).length <= 5 ? undefined : `${i.actions.length} action groups`;
+      },
+    },
+    {
+      name: "capacity alert: Health Probe Status (DipAvailability, Microsoft.Network/loadBalancers, a percentage) of a load balancer of the deployment, below 100",
+      url: "https://learn.microsoft.com/en-us/azure/load-balancer/monitor-load-balancer-reference",
+      types: ["monitor:MetricAlert"],
+      check: (r, { resources }) => {
+        const lb = resources.find((x) => x.type === "azure-native:network:LoadBalancer" && `${x.name}_id` === r.inputs.scopes?.[0]);
+        if (!lb) return `scope ${r.inputs.scopes?.[0]} is not a load balancer of the deployment`;
+        if (lb.inputs.sku?.name !== "Standard") return "Health Probe Status is a Standard load balancer metric";
+        const c = r.inputs.criteria?.allOf ?? [];
+        if (c.length !== 1 || c[0].metricName !== "DipAvailability" || c[0].metricNamespace !== "Microsoft.Network/loadBalancers") return `criteria ${JSON.stringify(c)}`;
+        return c[0].threshold >= 0 && c[0].threshold < 100 && ["LessThan", "LessThanOrEqual"].includes(c[0].operator) ? undefined : `threshold ${c[0].operator} ${c[0].threshold} on a percentage`;
+      },
+    },
+    {
+      name: "action group: location global, groupShortName at most 12 characters, unique receiver names, actions of the deployment's alerts",
+      url: "https://learn.microsoft.com/en-us/azure/azure-monitor/alerts/resource-manager-action-groups",
+      types: ["monitor:ActionGroup"],
+      check: (r, { resources }) => {
+        const i = r.inputs;
+        if (String(i.location).toLowerCase() !== "global") return `location ${i.location}`;
+        if (!(typeof i.groupShortName === "string" && i.groupShortName.length >= 1 && i.groupShortName.length <= 12)) return `groupShortName ${i.groupShortName}`;
+        const names = (i.emailReceivers ?? []).map((e: any) => e.name);
+        if (new Set(names).size !== names.length) return "duplicate receiver names";
+        const used = resources.some((x) => x.type === "azure-native:monitor:MetricAlert" && (x.inputs.actions ?? []).some((a: any) => a.actionGroupId === `${r.name}_id`));
+        return used ? undefined : "no alert calls it";
+      },
+    },
+  ];
+  const check = (rs: Run): string[] => {
+    const context: Context = { args: rs.scenario.args, resources: rs.resources };
+    return azureResources(rs).flatMap((res) =>
+      ALERT_RULES.filter((rule) => rule.types === undefined || rule.types.includes(res.type.slice("azure-native:".length)))
+        .map((rule) => [rule, rule.check(res, context)] as const)
+        .filter(([, p]) => p !== undefined)
+        .map(([rule, p]) => `${rule.name} (${rule.url}): ${res.type} ${res.name}: ${p}`),
+    );
+  };
+
+  let notified: Run;
+  beforeAll(async () => {
+    const base = run("traffic: public, tcp, two regions").scenario.args;
+    const args = { ...base, traffic: { ...base.traffic!, notification: { email: "oncall@example.com" } } };
+    const h = await setupPulumi({ stack: "dev" });
+    const workload = new MultiCloudWorkload("web", args);
+    await workload.ready();
+    await h.settle();
+    notified = { scenario: { name: "traffic with notification", args }, plan: (await valueOf(workload.plan)) as unknown as Plan, resources: [...h.resources] };
+  }, 60_000);
+
+  it("every matrix run's alerts, and a notified run's alerts and action groups, meet every documented rule (the matrix rules too)", () => {
+    for (const r of runs.values()) expect(check(r), r.scenario.name).toEqual([]);
+    expect(ofType(notified, "monitor:ActionGroup").length).toBe(2);
+    expect(check(notified)).toEqual([]);
+    expect(problems(notified)).toEqual([]);
+    const applied = new Set(azureResources(notified).flatMap((res) => ALERT_RULES.filter((rule) => rule.types?.includes(res.type.slice("azure-native:".length))).map((rule) => rule.name)));
+    expect(ALERT_RULES.map((r) => r.name).filter((n) => !applied.has(n))).toEqual([]);
+  });
+
+  it("one alert per load balancer, in the traffic runs only, its threshold from the region's planned count", () => {
+    for (const r of [...runs.values(), notified]) {
+      const lbs = ofType(r, "network:LoadBalancer");
+      const alerts = ofType(r, "monitor:MetricAlert");
+      expect(alerts.map((a) => a.inputs.scopes[0]).sort(), r.scenario.name).toEqual(lbs.map((lb) => `${lb.name}_id`).sort());
+      for (const lb of lbs) {
+        const planned = r.plan.allocations.filter((a) => a.region === lb.inputs.location).reduce((n, a) => n + a.count, 0);
+        const alert = alerts.find((a) => a.inputs.scopes[0] === `${lb.name}_id`)!;
+        expect(alert.name).toBe(`web-azure-${lb.inputs.location}-alert`);
+        expect(alert.inputs.criteria.allOf[0].threshold).toBe(Math.ceil((10000 * (planned - 1)) / planned) / 100);
+      }
+    }
+  });
+
+  const alert = (inputs: Record<string, any>): Recorded => ({
+    type: "azure-native:monitor:MetricAlert",
+    name: "web-azure-eastus-alert",
+    inputs: {
+      location: "global", severity: 1, scopes: ["lb_id"], evaluationFrequency: "PT1M", windowSize: "PT5M",
+      criteria: { odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria", allOf: [{ criterionType: "StaticThresholdCriterion", name: "c", metricName: "DipAvailability", metricNamespace: "Microsoft.Network/loadBalancers", operator: "LessThanOrEqual", threshold: 75, timeAggregation: "Average" }] },
+      ...inputs,
+    },
+  });
+  const lb: Recorded = { type: "azure-native:network:LoadBalancer", name: "lb", inputs: { sku: { name: "Standard" } } };
+  const group = (inputs: Record<string, any>, name = "g"): Recorded => ({ type: "azure-native:monitor:ActionGroup", name, inputs: { location: "global", groupShortName: "mc", emailReceivers: [{ name: "a" }], ...inputs } });
+  const criterion = (c: Record<string, any>) => ({ criteria: { odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria", allOf: [{ criterionType: "StaticThresholdCriterion", name: "c", metricName: "DipAvailability", metricNamespace: "Microsoft.Network/loadBalancers", operator: "LessThanOrEqual", threshold: 75, timeAggregation: "Average", ...c }] } });
+  const cases: [string, Recorded, Recorded[]][] = [
+    ["metric alert names", { ...alert({}), name: "web:alert" }, []],
+    ["action group names", group({}, "web/alert"), []],
+    ["metric alert:", alert({ location: "eastus" }), []],
+    ["metric alert:", alert({ evaluationFrequency: "PT2M" }), []],
+    ["metric alert:", alert({ windowSize: "PT10M" }), []],
+    ["metric alert:", alert({ severity: 5 }), []],
+    ["metric alert:", alert(criterion({ timeAggregation: "Median" })), []],
+    ["metric alert:", alert({ actions: [1, 2, 3, 4, 5, 6].map((n) => ({ actionGroupId: `g${n}` })) }), []],
+    ["capacity alert", alert({}), []],
+    ["capacity alert", alert({}), [{ ...lb, inputs: { sku: { name: "Basic" } } }]],
+    ["capacity alert", alert(criterion({ metricName: "VipAvailability" })), [lb]],
+    ["capacity alert", alert(criterion({ threshold: 100 })), [lb]],
+    ["action group:", group({ groupShortName: "multicloud-capacity" }), [alert({ actions: [{ actionGroupId: "g_id" }] })]],
+    ["action group:", group({ location: "eastus" }), [alert({ actions: [{ actionGroupId: "g_id" }] })]],
+    ["action group:", group({}), [alert({})]],
+  ];
+  it.each(cases.map(([prefix, r, rest], i) => [`${i}: ${prefix}`, prefix, r, rest] as const))("each alert rule rejects a known violation: %s", (_label, prefix, r, rest) => {
+    const rule = ALERT_RULES.find((x) => x.name.startsWith(prefix))!;
+    const args = SCENARIOS[0]!.args;
+    expect(rule.check(r, { args, resources: [r, ...rest] })).toEqual(expect.any(String));
   });
 });

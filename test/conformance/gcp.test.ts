@@ -1038,3 +1038,129 @@ describe("the rules themselves", () => {
     expect(rule.check(b.resource, b.world ?? NO_WORLD)).toBeDefined();
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Capacity alerts (issue "Failover across clouds" #4, clouds/gcp/alerts.ts): the alert policy per
+// region, and with traffic.notification its e-mail notification channel. Held to their own rules
+// here, on every deployment of the matrix and on a traffic deployment with a notification.
+
+describe("GCP capacity alerts", () => {
+  const A = { policy: "gcp:monitoring/alertPolicy:AlertPolicy", channel: "gcp:monitoring/notificationChannel:NotificationChannel" } as const;
+  const ALERT_RULES: Rule[] = [
+    {
+      name: "gcp-alert-policy-threshold",
+      url: "https://cloud.google.com/monitoring/alerts/concepts-indepth",
+      types: [A.policy],
+      check: (r) => {
+        const conditions = (r.inputs.conditions ?? []) as any[];
+        const t = conditions[0]?.conditionThreshold;
+        return first(
+          [conditions.length < 1, "no condition"],
+          [conditions.length > 1 && !["AND", "OR", "AND_WITH_MATCHING_RESOURCE"].includes(r.inputs.combiner), `combiner ${r.inputs.combiner}`],
+          [!t, "not a threshold condition"],
+          [!!t && !["COMPARISON_GT", "COMPARISON_GE", "COMPARISON_LT", "COMPARISON_LE", "COMPARISON_EQ", "COMPARISON_NE"].includes(t.comparison), `comparison ${t?.comparison}`],
+          [!!t && !/^\d+s$/.test(String(t.duration)), `duration ${t?.duration}`],
+          [!!t && (t.aggregations ?? []).some((a: any) => a.crossSeriesReducer !== undefined && !/^\d+s$/.test(String(a.alignmentPeriod))), "a cross-series reducer needs an alignment period"],
+          [!!t && (t.aggregations ?? []).some((a: any) => a.crossSeriesReducer !== undefined && a.perSeriesAligner === undefined), "a cross-series reducer needs a per-series aligner"],
+        );
+      },
+    },
+    {
+      name: "gcp-alert-capacity-metric",
+      url: "https://cloud.google.com/monitoring/api/metrics_gcp",
+      types: [A.policy],
+      check: (r, world) => {
+        const t = r.inputs.conditions?.[0]?.conditionThreshold ?? {};
+        const filter = String(t.filter ?? "");
+        const names = [...filter.matchAll(/instance_group_name = "([^"]+)"/g)].map((m) => m[1]);
+        const migs = world.resources.filter((x) => x.type === T.mig);
+        return first(
+          [!filter.includes('metric.type = "compute.googleapis.com/instance_group/size"') || !filter.includes('resource.type = "instance_group"'), `filter ${filter}`],
+          [names.length === 0 || names.some((n) => !migs.some((m) => mockedName(m) === n)), `filter names ${names.join(", ")}, not the deployment's groups`],
+          [t.aggregations?.[0]?.crossSeriesReducer !== "REDUCE_SUM", "the groups' sizes are not summed"],
+          [!(typeof t.thresholdValue === "number" && t.thresholdValue >= 1), `thresholdValue ${t.thresholdValue}`],
+        );
+      },
+    },
+    {
+      name: "gcp-alert-email-channel",
+      url: "https://cloud.google.com/monitoring/support/notification-options",
+      types: [A.channel],
+      check: (r, world) => first(
+        [r.inputs.type !== "email", `type ${r.inputs.type}`],
+        [!/^[^@\s]+@[^@\s]+$/.test(String(r.inputs.labels?.email_address)), `email_address ${r.inputs.labels?.email_address}`],
+        [!world.resources.some((p) => p.type === A.policy && (p.inputs.notificationChannels ?? []).includes(mockedName(r))), "no policy notifies it"],
+      ),
+    },
+  ];
+  const check = (world: World): string[] =>
+    world.resources.flatMap((r) => ALERT_RULES.filter((rule) => applies(rule, r)).flatMap((rule) => {
+      const p = rule.check(r, world);
+      return p === undefined ? [] : [`${rule.name}: ${r.type} ${r.name}: ${p} (${rule.url})`];
+    }));
+
+  let notified: World;
+  let regionPartName: (workload: string, cloud: string, region: string, part: string) => string;
+  beforeAll(async () => {
+    ({ regionPartName } = await import("../../kit/workload/names"));
+    const s = SCENARIOS.find((x) => x.name === "traffic: internal, two regions, spot")!;
+    const args = { ...argsOf(s), traffic: { ...s.args!.traffic!, notification: { email: "oncall@example.com" } } };
+    const h = await setupPulumi({ stack: "dev" });
+    const w = new MultiCloudWorkload("web", args);
+    await w.ready();
+    await h.settle();
+    notified = { resources: h.resources.filter((r) => r.type.startsWith("gcp:")), gpuMachineTypes: new Set() };
+  }, 60_000);
+
+  it("every deployment's alert policies, and a notified deployment's channels, keep every rule (the matrix rules too)", () => {
+    for (const d of deployments) expect(check(d), d.scenario.name).toEqual([]);
+    expect(notified.resources.filter((r) => r.type === A.channel)).toHaveLength(2);
+    expect(check(notified)).toEqual([]);
+    // The matrix's gcp-labels rule reads every `labels` input as resource labels; a notification
+    // channel's `labels` are its type's settings (email_address), its resource labels are userLabels.
+    const channelSettings = (p: string) => p.startsWith(`gcp-labels: ${A.channel} `) && p.includes("(key email_address)");
+    expect(lint(notified).filter((p) => !channelSettings(p))).toEqual([]);
+    expect(ALERT_RULES.filter((rule) => !notified.resources.some((r) => applies(rule, r))).map((r) => r.name)).toEqual([]);
+  });
+
+  it("one policy per region of a traffic plan, on that region's groups, its threshold the region's planned count; none without traffic", () => {
+    for (const d of deployments) {
+      const regions = [...new Set(d.planned.map((a) => a.region))].sort();
+      const policies = d.resources.filter((r) => r.type === A.policy);
+      const workload = d.scenario.workload ?? "web";
+      expect(policies.map((p) => p.name).sort(), d.scenario.name).toEqual(d.scenario.args?.traffic ? regions.map((r) => regionPartName(workload, "gcp", r, "alert")) : []);
+      for (const region of d.scenario.args?.traffic ? regions : []) {
+        const p = policies.find((x) => x.name === regionPartName(workload, "gcp", region, "alert"))!;
+        const t = p.inputs.conditions[0].conditionThreshold;
+        expect(t.thresholdValue).toBe(d.planned.filter((a) => a.region === region).reduce((n, a) => n + a.count, 0));
+        for (const mig of d.resources.filter((r) => r.type === T.mig)) expect(t.filter.includes(`"${mockedName(mig)}"`), mig.name).toBe(mig.inputs.region === region);
+      }
+    }
+  });
+
+  const policy = (inputs: Record<string, any>, threshold: Record<string, any> = {}) => fixture(A.policy, {
+    combiner: "OR",
+    conditions: [{ displayName: "c", conditionThreshold: { filter: 'metric.type = "compute.googleapis.com/instance_group/size" AND resource.type = "instance_group" AND (resource.labels.instance_group_name = "m-1a2b3c")', aggregations: [{ alignmentPeriod: "60s", perSeriesAligner: "ALIGN_MIN", crossSeriesReducer: "REDUCE_SUM" }], comparison: "COMPARISON_LT", thresholdValue: 3, duration: "180s", ...threshold } }],
+    ...inputs,
+  });
+  const world: World = { resources: [fixture(T.mig, {}, "m")], gpuMachineTypes: new Set() };
+  const cases: [string, Recorded, World][] = [
+    ["gcp-alert-policy-threshold", policy({ conditions: [] }), world],
+    ["gcp-alert-policy-threshold", policy({}, { comparison: "LESS" }), world],
+    ["gcp-alert-policy-threshold", policy({}, { duration: "3m" }), world],
+    ["gcp-alert-policy-threshold", policy({}, { aggregations: [{ crossSeriesReducer: "REDUCE_SUM", perSeriesAligner: "ALIGN_MIN" }] }), world],
+    ["gcp-alert-capacity-metric", policy({}), NO_WORLD],
+    ["gcp-alert-capacity-metric", policy({}, { filter: 'metric.type = "compute.googleapis.com/instance/uptime"' }), world],
+    ["gcp-alert-capacity-metric", policy({}, { aggregations: [{ alignmentPeriod: "60s", perSeriesAligner: "ALIGN_MIN", crossSeriesReducer: "REDUCE_MEAN" }] }), world],
+    ["gcp-alert-email-channel", fixture(A.channel, { type: "sms", labels: { email_address: "a@b.c" } }), NO_WORLD],
+    ["gcp-alert-email-channel", fixture(A.channel, { type: "email", labels: { email_address: "a@b.c" } }, "ch"), { resources: [policy({ notificationChannels: ["other"] })], gpuMachineTypes: new Set() }],
+  ];
+  it("the known-good policy passes both policy rules", () => {
+    for (const name of ["gcp-alert-policy-threshold", "gcp-alert-capacity-metric"]) expect(ALERT_RULES.find((r) => r.name === name)!.check(policy({}), world)).toBeUndefined();
+  });
+  it.each(cases.map(([rule, r, w], i) => [`${i}: ${rule}`, rule, r, w] as const))("each alert rule rejects a known violation: %s", (_label, name, r, w) => {
+    const rule = ALERT_RULES.find((x) => x.name === name)!;
+    expect(applies(rule, r)).toBe(true);
+    expect(rule.check(r, w)).toEqual(expect.any(String));
+  });
+});
