@@ -11,12 +11,19 @@ import { CloudSet } from "../core/clouds/cloud-set";
 import type { CloudAdapter } from "../core/clouds/adapter";
 import type { WorkloadEmitter } from "./workload/emitter";
 import type { BackupEmitter } from "./backup/emitter";
+import type { DnsEmitter } from "./workload/dns";
 
 export interface Cloud extends CloudAdapter {
   /** The emitter of `MultiCloudWorkload`'s resources on this cloud (loads Pulumi and the cloud's SDK). */
   loadWorkloadEmitter(): Promise<WorkloadEmitter>;
   /** The emitter of `CrossCloudBackup`'s resources, source and destination roles (loads Pulumi and the cloud's SDK). */
   loadBackupEmitter(): Promise<BackupEmitter>;
+  /**
+   * The emitter of `traffic.dns` (health checks and weighted records of one name across every
+   * region of every cloud), for the cloud whose DNS service steers it (optional capability: the
+   * components use the first cloud of the registry that has it).
+   */
+  loadDnsEmitter?(): Promise<DnsEmitter>;
 }
 
 /** A cloud set whose members are full clouds: what the CLI, the components and the scripts use. */

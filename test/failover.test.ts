@@ -93,15 +93,16 @@ function recount(plan: Plan, lostKey: (a: Plan["allocations"][number]) => boolea
     const weight = list.reduce((s, a) => s + a.replicas, 0);
     const load = (demand * weight) / total;
     // Groups: per type, and per lifecycle on GCP (its groups hold one lifecycle).
-    const groups = new Map<string, { count: number; replicas: number; fit: number }>();
+    const groups = new Map<string, { count: number; replicas: number; fit: number; spotOnly: boolean }>();
     for (const a of list) {
       const key = `${a.instanceType}${a.provider === "gcp" ? `/${a.lifecycle}` : ""}`;
-      const g = groups.get(key) ?? { count: 0, replicas: 0, fit: a.replicasPerInstance };
+      const g = groups.get(key) ?? { count: 0, replicas: 0, fit: a.replicasPerInstance, spotOnly: a.provider === "gcp" && a.lifecycle === "spot" };
       groups.set(key, { ...g, count: g.count + a.count, replicas: g.replicas + a.replicas });
     }
     let capacity = 0;
     for (const g of groups.values()) {
-      const max = Math.max(g.count, Math.ceil(g.count * maxScaleOut - 1e-9));
+      // A GCP spot group's max is rounded down (it may not outgrow its on-demand twin in proportion).
+      const max = Math.max(g.count, g.spotOnly ? Math.floor(g.count * maxScaleOut + 1e-9) : Math.ceil(g.count * maxScaleOut - 1e-9));
       capacity += Math.min(max, Math.max(g.count, Math.ceil((load * g.replicas) / weight / g.fit - 1e-9))) * g.fit;
     }
     served += Math.min(load, capacity);

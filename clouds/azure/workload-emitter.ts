@@ -380,16 +380,7 @@ function loadBalancer(r: RegionContext, t: Traffic, resourceGroupName: pulumi.In
   const poolId = part("backendAddressPools", LB_PARTS.pool);
   const probeId = part("probes", LB_PARTS.probe);
 
-  const publicIp = t.public
-    ? new network.PublicIPAddress(name, {
-      resourceGroupName,
-      location: r.region,
-      sku: { name: network.PublicIPAddressSkuName.Standard, tier: network.PublicIPAddressSkuTier.Regional },
-      publicIPAllocationMethod: network.IPAllocationMethod.Static,
-      publicIPAddressVersion: network.IPVersion.IPv4,
-      tags,
-    }, opts)
-    : undefined;
+  const publicIp = t.public ? standardPublicIp(name, r, resourceGroupName) : undefined;
   const h = t.healthCheck;
   const resource = new network.LoadBalancer(name, {
     resourceGroupName,
@@ -498,17 +489,25 @@ function healthExtension(h: HealthCheck) {
  * outbound access: https://learn.microsoft.com/en-us/azure/virtual-network/ip-services/default-outbound-access
  * Both are regional ("no zone", the default), so they serve instances in any zone of the region.
  */
-function natGateway(r: RegionContext, resourceGroupName: pulumi.Input<string>): network.NatGateway {
-  const { tags, opts } = r;
-  const name = regionPartName(r.workload, "azure", r.region, "nat");
-  const address = new network.PublicIPAddress(name, {
+/**
+ * A Standard, static, regional IPv4 public address: the only kind a NAT gateway and a Standard
+ * load balancer take. https://learn.microsoft.com/en-us/azure/virtual-network/ip-services/public-ip-addresses#sku
+ */
+function standardPublicIp(name: string, r: RegionContext, resourceGroupName: pulumi.Input<string>): network.PublicIPAddress {
+  return new network.PublicIPAddress(name, {
     resourceGroupName,
     location: r.region,
     sku: { name: network.PublicIPAddressSkuName.Standard, tier: network.PublicIPAddressSkuTier.Regional },
     publicIPAllocationMethod: network.IPAllocationMethod.Static,
     publicIPAddressVersion: network.IPVersion.IPv4,
-    tags,
-  }, opts);
+    tags: r.tags,
+  }, r.opts);
+}
+
+function natGateway(r: RegionContext, resourceGroupName: pulumi.Input<string>): network.NatGateway {
+  const { tags, opts } = r;
+  const name = regionPartName(r.workload, "azure", r.region, "nat");
+  const address = standardPublicIp(name, r, resourceGroupName);
   return new network.NatGateway(name, {
     resourceGroupName,
     location: r.region,

@@ -63,3 +63,17 @@ export function ageInDays(asOf: string, now: Date): number {
 export function createdNetworkNotice(workload: string, cloud: string, region: string, range: string, networkArg: string): string {
   return `${workload}: no network given for ${cloud}/${region}: creating a private network (${range}; outbound internet through NAT unless ${cloud}.egress is "none", no public address on instances). Give ${networkArg}["${region}"] to use your own.`;
 }
+
+/**
+ * Route 53's health checkers probe each public endpoint from AWS's own ranges, and every cloud's
+ * passthrough load balancer keeps their address: unless `ingressCidrs` admits them, every check
+ * fails and Route 53, finding no healthy record, answers with all of them (no failover).
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-router-firewall-rules.html
+ */
+export function dnsReachabilityNotice(workload: string, port: number, ingressCidrs: readonly string[]): string | undefined {
+  if (ingressCidrs.includes("0.0.0.0/0")) return undefined;
+  return (
+    `${workload}: traffic.dns: Route 53 health checkers must reach port ${port} of every regional load balancer; ` +
+    `ingressCidrs does not admit the internet, so add the ROUTE53_HEALTHCHECKS ranges of https://ip-ranges.amazonaws.com/ip-ranges.json to ingressCidrs, or every health check fails and no region is ever taken out`
+  );
+}

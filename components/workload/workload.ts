@@ -19,9 +19,10 @@ import type { WorkloadSpec } from "../../core/spec/schema";
 import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadEndpointOutput, WorkloadGroupOutput } from "./args";
 import { resolveTraffic } from "../../core/spec/traffic";
 import type { EmittedEndpoint, EmittedGroup, RegionEmitInput } from "../../kit/workload/emitter";
+import { dnsWeights, type DnsEmitInput, type DnsEmitter, type DnsEndpoint } from "../../kit/workload/dns";
 import { regionName } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
-import { createdNetworkNotice, placementNotices } from "./notices";
+import { createdNetworkNotice, placementNotices, dnsReachabilityNotice } from "./notices";
 import { resolveWorkload, type ResolvedWorkload } from "./resolve";
 import { CLOUDS } from "../../clouds/registry";
 import { workloadTags } from "../../kit/workload/tags";
@@ -34,6 +35,7 @@ interface WorkloadData {
   placementSource: PlacementSource;
   groups: pulumi.Output<WorkloadGroupOutput[]>;
   endpoints: pulumi.Output<WorkloadEndpointOutput[]>;
+  dnsName?: string;
 }
 
 // Outside the class: the schema inferrer reads every class property as an output.
@@ -53,6 +55,8 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
   public readonly groups: pulumi.Output<WorkloadGroupOutput[]>;
   /** With `traffic`: one regional load balancer endpoint per region of the plan (else empty). */
   public readonly endpoints: pulumi.Output<WorkloadEndpointOutput[]>;
+  /** With `traffic.dns`: the name steered across every region of the plan (else undefined). */
+  public readonly dnsName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: MultiCloudWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super(WORKLOAD_TOKEN, name, args as unknown as pulumi.Inputs, opts);
@@ -70,6 +74,7 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     this.placementSource = output((d) => d.placementSource);
     this.groups = output((d) => d.groups);
     this.endpoints = output((d) => d.endpoints);
+    this.dnsName = output((d) => d.dnsName);
   }
 
   /** Resolves once the placement is decided and every child is registered; rejects with why the component failed. */
@@ -99,6 +104,10 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
 
     const common = { ...resolved.common, tags: workloadTags(resolved.common.tags, spec.name, planHash(plan)) };
     const traffic = spec.traffic ? resolveTraffic(spec.traffic) : undefined;
+    // Loaded before any cloud emits: a spec asking for DNS steering no cloud offers fails with no child.
+    const dnsEmitter = traffic?.dns ? await loadDnsEmitter(spec.name, this) : undefined;
+    const unreachable = traffic?.dns && traffic.public ? dnsReachabilityNotice(spec.name, traffic.port, common.ingressCidrs) : undefined;
+    if (unreachable) void pulumi.log.warn(unreachable, this);
     const emittedEndpoints: { provider: string; endpoint: EmittedEndpoint }[] = [];
     const emitted: EmittedGroup[] = resolved.clouds.flatMap(({ emitter, prepared, regions }) => {
       const cloud = emitter.cloud;
@@ -119,8 +128,33 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     const endpoints = pulumi.all(
       emittedEndpoints.map(({ provider, endpoint: e }) => e.address.apply((address): WorkloadEndpointOutput => ({ provider, region: e.region, address, port: e.port }))),
     );
-    this.registerOutputs({ plan, spec, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups, endpoints });
-    return { spec, plan, placementSource: source, groups, endpoints };
+    const dnsName = dnsEmitter && traffic?.dns ? this.steer(dnsEmitter, spec.name, { ...traffic, dns: traffic.dns }, plan, emittedEndpoints) : undefined;
+    this.registerOutputs({ plan, spec, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups, endpoints, dnsName });
+    return { spec, plan, placementSource: source, groups, endpoints, ...(dnsName !== undefined ? { dnsName } : {}) };
+  }
+
+  /**
+   * `traffic.dns`, once every cloud has emitted its load balancers: each region's endpoint with its
+   * weight from the plan (pinned or computed; kit/workload/dns.ts), handed to the cloud that steers.
+   */
+  private steer(
+    emitter: DnsEmitter,
+    workload: string,
+    traffic: DnsEmitInput["traffic"],
+    plan: Plan,
+    emitted: readonly { provider: string; endpoint: EmittedEndpoint }[],
+  ): string {
+    const weights = new Map(dnsWeights(plan).map((w) => [`${w.provider}/${w.region}`, w.weight]));
+    const endpoints: DnsEndpoint[] = emitted
+      .map(({ provider, endpoint: e }): DnsEndpoint => {
+        const weight = weights.get(`${provider}/${e.region}`);
+        if (weight === undefined) throw new Error(`${workload}: an endpoint in ${provider}/${e.region}, a region without replicas in the plan`);
+        return { provider, region: e.region, address: e.address, port: e.port, weight };
+      })
+      .sort((a, b) => (a.provider === b.provider ? (a.region < b.region ? -1 : 1) : a.provider < b.provider ? -1 : 1));
+    const result = emitter.emit({ workload, parent: this, traffic, endpoints });
+    for (const warning of result.warnings) void pulumi.log.warn(warning, this);
+    return result.dnsName;
   }
 }
 
@@ -148,6 +182,13 @@ function groupOutput({ group: g, kind }: EmittedGroup, id: string): WorkloadGrou
     kind,
     id,
   };
+}
+
+/** The DNS emitter of the first cloud of the registry that offers DNS steering. */
+async function loadDnsEmitter(workload: string, component: pulumi.Resource): Promise<DnsEmitter> {
+  const cloud = CLOUDS.adapters.find((c) => c.loadDnsEmitter !== undefined);
+  if (!cloud?.loadDnsEmitter) throw resourceError(`${workload}: traffic.dns: no cloud of this package offers DNS steering`, component);
+  return cloud.loadDnsEmitter();
 }
 
 /** `multicloud:placements` structured config (Pulumi hands it to programs as JSON). */

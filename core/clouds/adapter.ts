@@ -68,6 +68,19 @@ export interface OverheadNeeds {
   publicLoadBalancer: boolean;
   /** Outbound internet through NAT in the networks the component creates (the default). */
   nat: boolean;
+  /**
+   * A DNS health check of the region's load balancer (`traffic.dns` with internet-facing load
+   * balancers), priced by the cloud that steers DNS (`OverheadFacts.dnsHealthCheckItems`); absent: none.
+   */
+  dnsHealthCheck?: DnsHealthCheckNeeds;
+}
+
+/** The priced options of a DNS health check. */
+export interface DnsHealthCheckNeeds {
+  /** Probes over HTTPS. */
+  https: boolean;
+  /** Probes every 10 seconds (the fast interval) rather than 30. */
+  fastInterval: boolean;
 }
 
 /** One fixed cost of a region, at list price. */
@@ -85,6 +98,11 @@ export interface OverheadFacts {
   leftOut: string;
   /** The items, with hourly list prices, that `needs` creates in `region`. */
   itemsFor(region: string, needs: OverheadNeeds): OverheadItem[];
+  /**
+   * Only the cloud that steers `traffic.dns`: the items of one health check of a load balancer on
+   * `endpointCloud` (any cloud; the price may depend on whether it is this one).
+   */
+  dnsHealthCheckItems?(endpointCloud: string, needs: DnsHealthCheckNeeds): OverheadItem[];
 }
 
 /** One cloud's contribution to the embedded snapshot, as produced by `buildSnapshot`. */

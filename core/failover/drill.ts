@@ -5,9 +5,9 @@
  * The model is the one the component deploys, not a second one:
  * - groups and their autoscaling bounds are the plan's groups (core/plan/groups.ts): min size =
  *   planned count, max size = ceil(count x maxScaleOut);
- * - DNS steers by weight = the plan's replicas per region (DESIGN.md `traffic.dns`); a lost region
- *   fails its health checks and drops out, so each surviving region receives
- *   demand x its weight / the surviving weights;
+ * - DNS steers by the records' weights (core/plan/dns-weights.ts: the plan's replicas per region,
+ *   scaled to Route 53's 0-255); a lost region fails its health checks and drops out, so each
+ *   surviving region receives demand x its weight / the surviving weights;
  * - inside a region the load balancer spreads evenly, so each group takes the region's load in
  *   proportion to its planned replicas, and its autoscaler grows it to carry that load, up to its
  *   max size and within the region's vCPU quota.
@@ -21,6 +21,7 @@ import type { Plan } from "../plan/plan";
 import type { WorkloadSpec } from "../spec/schema";
 import type { CloudSet } from "../clouds/cloud-set";
 import { groupPlan, type WorkloadGroup } from "../plan/groups";
+import { dnsWeights } from "../plan/dns-weights";
 import { cmp } from "../catalog/offer";
 import { HOURS_PER_MONTH } from "../util/units";
 import { round } from "../util/round";
@@ -28,7 +29,7 @@ import { round } from "../util/round";
 export interface RegionWeight {
   provider: string;
   region: string;
-  /** The Route 53 weight: planned replicas in the region. */
+  /** The Route 53 record's weight (core/plan/dns-weights.ts): planned replicas, scaled to 0-255. */
   weight: number;
   /** Share of DNS answers while failed over. */
   share: number;
@@ -72,9 +73,10 @@ export function failoverDrill(plan: Plan, spec: WorkloadSpec, clouds: CloudSet):
   const providers = [...new Set(groups.map((g) => g.cloud))].sort(cmp);
   const regions = [...new Set(groups.map((g) => `${g.cloud}/${g.region}`))].sort(cmp);
   const requiredAtOnce = spec.constraints.survivesProviderLoss ?? 0;
+  const weightOf = new Map(dnsWeights(plan).map((w) => [`${w.provider}/${w.region}`, w.weight]));
   const losses = [
-    ...providers.map((p) => lose(plan, spec, groups, "provider", p, (g) => g.cloud === p, requiredAtOnce)),
-    ...regions.map((r) => lose(plan, spec, groups, "region", r, (g) => `${g.cloud}/${g.region}` === r, requiredAtOnce)),
+    ...providers.map((p) => lose(plan, spec, groups, weightOf, "provider", p, (g) => g.cloud === p, requiredAtOnce)),
+    ...regions.map((r) => lose(plan, spec, groups, weightOf, "region", r, (g) => `${g.cloud}/${g.region}` === r, requiredAtOnce)),
   ];
   return { workload: plan.workload, demand: plan.demand.replicas, requiredAtOnce, losses, passed: losses.every((l) => l.failures.length === 0) };
 }
@@ -104,6 +106,7 @@ function lose(
   plan: Plan,
   spec: WorkloadSpec,
   groups: readonly PricedGroup[],
+  weightOf: ReadonlyMap<string, number>,
   kind: LossOutcome["kind"],
   lost: string,
   isLost: (g: PricedGroup) => boolean,
@@ -113,7 +116,7 @@ function lose(
   const surviving = groups.filter((g) => !isLost(g));
   const byRegion = new Map<string, PricedGroup[]>();
   for (const g of surviving) byRegion.set(`${g.cloud}/${g.region}`, [...(byRegion.get(`${g.cloud}/${g.region}`) ?? []), g]);
-  const totalWeight = surviving.reduce((sum, g) => sum + g.replicas, 0);
+  const totalWeight = [...byRegion.keys()].reduce((sum, key) => sum + (weightOf.get(key) ?? 0), 0);
 
   let servedAfter = 0;
   let quotaBound = false;
@@ -122,14 +125,15 @@ function lose(
   const weights: RegionWeight[] = [];
   for (const [key, regionGroups] of [...byRegion].sort(([a], [b]) => cmp(a, b))) {
     const [provider = "", region = ""] = key.split("/");
-    const weight = regionGroups.reduce((sum, g) => sum + g.replicas, 0);
+    const weight = weightOf.get(key) ?? 0;
+    const regionReplicas = regionGroups.reduce((sum, g) => sum + g.replicas, 0);
     weights.push({ provider, region, weight, share: totalWeight > 0 ? round(weight / totalWeight, 4) : 0 });
     const load = totalWeight > 0 ? (demand * weight) / totalWeight : 0;
     let quotaLeft = quotaHeadroom(spec, key, regionGroups);
     let capacity = 0;
     for (const g of regionGroups) {
       // Each group's autoscaler follows its share of the region's load, within its bounds and the quota.
-      const wanted = Math.min(g.maxSize, Math.max(g.minSize, Math.ceil((load * g.replicas) / weight / g.fit - 1e-9)));
+      const wanted = Math.min(g.maxSize, Math.max(g.minSize, Math.ceil((load * g.replicas) / regionReplicas / g.fit - 1e-9)));
       const allowed = Math.min(wanted - g.minSize, Math.floor(quotaLeft / g.vcpu));
       if (allowed < wanted - g.minSize) quotaBound = true;
       quotaLeft -= allowed * g.vcpu;

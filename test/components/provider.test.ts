@@ -38,7 +38,7 @@ describe("getSchema", () => {
     const workload = schema.resources[TOKEN]!;
     expect(Object.keys(workload.inputProperties).sort()).toEqual(argNames(CLOUDS.names).sort());
     expect(workload.requiredInputs).toEqual(["demand", "providers"]);
-    expect(Object.keys(workload.properties).sort()).toEqual(["endpoints", "groups", "monthlyCostUsd", "placementSource", "plan", "spec"]);
+    expect(Object.keys(workload.properties).sort()).toEqual(["dnsName", "endpoints", "groups", "monthlyCostUsd", "placementSource", "plan", "spec"]);
     expect(schema.types["multicloud:index:InstanceArch"]!.enum!.map((e) => e.value)).toEqual(["x86_64", "arm64", "any"]);
     expect(schema.types["multicloud:index:PlacementSource"]!.enum!.map((e) => e.value)).toEqual(["pinned", "computed"]);
   });
@@ -73,7 +73,7 @@ describe("construct", () => {
     const h = await setupPulumi();
     const result = await new MulticloudProvider().construct("web", TOKEN, webArgs() as never, {});
     expect(await valueOf(result.urn as never)).toBe(`urn:pulumi:dev::project::${TOKEN}::web`);
-    expect(Object.keys(result.state).sort()).toEqual(["endpoints", "groups", "monthlyCostUsd", "placementSource", "plan", "spec"]);
+    expect(Object.keys(result.state).sort()).toEqual(["dnsName", "endpoints", "groups", "monthlyCostUsd", "placementSource", "plan", "spec"]);
     expect(await valueOf(result.state.placementSource as never)).toBe("computed");
     expect(await valueOf(result.state.monthlyCostUsd as never)).toBeGreaterThan(0);
     await h.settle();
