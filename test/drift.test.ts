@@ -174,6 +174,21 @@ describe("multicloud drift", () => {
     expect(fs.readFileSync(s.stack, "utf8")).toContain("multicloud:placements:\n    web:");
   });
 
+  it("reports every other workload when one cannot be re-planned today, then exits 1 naming it", async () => {
+    const s = scenario(0.2);
+    const api = path.join(s.dir, "api.yaml");
+    // GCP only, on a budget that today's GCP price (0.11 -> 0.2) breaks.
+    fs.writeFileSync(api, "name: api\ndemand: { replicas: 2, cpu: 2, memoryGiB: 8 }\nproviders: { gcp: {} }\nconstraints: { maxMonthlyUsd: 170 }\n");
+    expect((await cli("plan", s.spec, "--catalog", s.before, "--stack-config", s.stack, "--write")).code).toBe(0);
+    expect((await cli("plan", api, "--catalog", s.before, "--stack-config", s.stack, "--write")).code).toBe(0);
+    const r = await cli("drift", "--stack-config", s.stack, "--catalog", s.after, "--format", "json");
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.workloads.map((w: { workload: string }) => w.workload)).toEqual(["web"]);
+    expect(report.failed).toEqual([{ workload: "api", error: expect.stringMatching(/multicloud:placements\.api: infeasible/) }]);
+    expect(r.stderr).toMatch(/^error: .*Pulumi\.prod\.yaml: multicloud:placements\.api: infeasible/m);
+  });
+
   it.each([
     [["--stack-config", "MISSING"], /^error: stack config file not found: /],
     [["--stack-config", "INVALID"], /^error: .*Pulumi\.bad\.yaml: not valid YAML: /],

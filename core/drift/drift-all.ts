@@ -21,11 +21,17 @@ export async function driftAll(pinned: Readonly<Record<string, PinnedPlacement>>
   const report: DriftReport = { workloads: [] };
   for (const name of Object.keys(pinned).sort()) {
     const entry = pinned[name]!;
-    const today = await planLive(entry.spec, options).catch((err: unknown) => {
+    // One workload that cannot be planned today (infeasible at today's prices, a region gone) is
+    // reported with why, and the others are still re-planned: it must not hide them.
+    let today: Awaited<ReturnType<typeof planLive>>;
+    try {
+      today = await planLive(entry.spec, options);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
       // Name the workload and where its spec lives: one bad pin must be findable among many.
-      if (err instanceof UserError) throw new UserError(`${options.origin}: multicloud:placements.${name}: ${err.message}`, err.problems);
-      throw err;
-    });
+      (report.failed ??= []).push({ workload: name, error: `${options.origin}: multicloud:placements.${name}: ${err.message}` });
+      continue;
+    }
     for (const w of today.warnings) options.onWarning?.(name, w);
     // The optimum is today's plan; a budgeted re-solve uses the same prices and demand.
     const planner: Planner = async (_spec, optimize) => (optimize ? planForDemand(today.spec, today.catalog, today.demand, options.clouds, optimize) : today.plan);

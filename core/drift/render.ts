@@ -10,6 +10,12 @@ import type { WorkloadDrift } from "./drift";
 
 export interface DriftReport {
   workloads: WorkloadDrift[];
+  /** Workloads that could not be re-planned (infeasible today, a bad pin), with why: the others are still reported. */
+  failed?: { workload: string; error: string }[];
+}
+
+function failedLines(report: DriftReport): string[] {
+  return (report.failed ?? []).map((f) => `${f.workload}: could not be re-planned: ${f.error}`);
 }
 
 export function proposedCount(report: DriftReport): number {
@@ -76,6 +82,7 @@ export function renderDriftTable(report: DriftReport): string {
     }
     out.push(...detailLines(w).map((l) => `  ${l}`));
   }
+  if ((report.failed ?? []).length > 0) out.push("", ...failedLines(report));
   return `${out.join("\n")}\n`;
 }
 
@@ -98,10 +105,11 @@ export function renderDriftMarkdown(report: DriftReport): string {
     }
     out.push(...detailLines(w).map((l) => `- ${l}`), "", "</details>", "");
   }
+  if ((report.failed ?? []).length > 0) out.push("**Not re-planned:**", "", ...failedLines(report).map((l) => `- ${l}`), "");
   out.push(proposedCount(report) > 0 ? "Apply with `multicloud drift --stack-config <file> --write`, review the config diff, then `pulumi up`." : "Nothing to apply.", "");
   return out.join("\n");
 }
 
 export function renderDriftJson(report: DriftReport): string {
-  return `${JSON.stringify({ proposed: proposedCount(report), workloads: report.workloads }, null, 2)}\n`;
+  return `${JSON.stringify({ proposed: proposedCount(report), workloads: report.workloads, ...(report.failed?.length ? { failed: report.failed } : {}) }, null, 2)}\n`;
 }

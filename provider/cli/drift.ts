@@ -16,6 +16,8 @@ export interface DriftCommandOptions {
   offline: boolean;
   /** Call the live price and metrics APIs (opt-in; cache or snapshot otherwise). */
   live?: boolean;
+  /** Seconds for all live data of each workload's re-plan (--live-timeout); default 20. */
+  liveTimeout?: number;
   minSavings: string;
   maxDisruption: string;
   stackExport?: string;
@@ -42,11 +44,13 @@ export async function driftCommand(options: DriftCommandOptions, io: Io, clouds:
     catalogFile: options.catalog,
     offline: options.offline,
     live: options.live,
+    liveTimeoutSeconds: options.liveTimeout,
     onWarning: (name, w) => io.stderr(`warning: ${name}: ${w}\n`),
   });
 
   const render = { table: renderDriftTable, markdown: renderDriftMarkdown, json: renderDriftJson }[options.format];
   io.stdout(render(report));
+  for (const f of report.failed ?? []) io.stderr(`error: ${f.error}\n`);
   const proposed = proposedCount(report);
   if (options.write && proposed > 0) {
     for (const w of report.workloads) {
@@ -56,6 +60,8 @@ export async function driftCommand(options: DriftCommandOptions, io: Io, clouds:
     writeStackConfig(config);
     io.stderr(`wrote ${proposed} proposed placement${proposed === 1 ? "" : "s"} to ${options.stackConfig}\n`);
   }
+  // A workload that could not be re-planned is an error, after the others were reported (and, with --write, pinned).
+  if ((report.failed ?? []).length > 0) return 1;
   return proposed > 0 ? 2 : 0;
 }
 

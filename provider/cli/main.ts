@@ -18,6 +18,7 @@ import { packagePath } from "../../core/util/package-root";
 import type { CloudSet } from "../../core/clouds/cloud-set";
 import { CLOUDS } from "../../clouds/registry";
 import { processIo, type Io } from "./io";
+import { DEFAULT_LIVE_TIMEOUT_SECONDS } from "../../core/prices/source";
 
 function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Command {
   const root = new Command("multicloud")
@@ -35,11 +36,12 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
     .option("--out <file>", "write the output to a file instead of stdout")
-    .option("--stack-config <file>", "Pulumi.<stack>.yaml to pin the plan in (with --write)")
+    .option("--stack-config <file>", "Pulumi.<stack>.yaml: show the plan against the one pinned there (exit 0 same, 2 changed or not pinned); with --write, pin it")
     .option("--write", "pin the plan under multicloud:placements in --stack-config, keeping the rest of the file")
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
+    .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
     .action(async (spec: string, options) => {
-      setCode(await planCommand(spec, { ...options, offline: offline(options), live: live(options) }, io, clouds));
+      setCode(await planCommand(spec, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, clouds));
     });
 
   root
@@ -51,11 +53,12 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .option("--min-savings <pct>", "propose a move only when it saves at least this percent", String(DEFAULT_DRIFT_SETTINGS.minSavingsPct))
     .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", String(DEFAULT_DRIFT_SETTINGS.maxDisruption))
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
+    .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
     .option("--stack-export <file>", "`pulumi stack export` output: placements of deployed workloads the config does not pin")
     .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMATS).default("table"))
     .option("--write", "rewrite --stack-config with the proposed placements, keeping the rest of the file")
     .action(async (options) => {
-      setCode(await driftCommand({ ...options, offline: offline(options), live: live(options) }, io, clouds));
+      setCode(await driftCommand({ ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, clouds));
     });
 
   root
@@ -66,9 +69,10 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1)")
+    .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
     .addOption(new Option("--format <format>", "output format").choices(FAILOVER_FORMATS).default("table"))
     .action(async (spec: string | undefined, options) => {
-      setCode(await failoverCommand(spec, { ...options, offline: offline(options), live: live(options) }, io, clouds));
+      setCode(await failoverCommand(spec, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, clouds));
     });
 
   root
@@ -98,10 +102,11 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .option("--region <region>", "only this region")
     .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
     .option("--live", "fetch live prices first (also MULTICLOUD_LIVE=1)")
+    .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (type: string, options) => {
-      setCode(await pricesShowCommand(type, { ...options, offline: offline(options), live: live(options) }, io, { clouds }));
+      setCode(await pricesShowCommand(type, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, { clouds }));
     });
   return root;
 }
@@ -109,6 +114,17 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
 /** Live price and metrics APIs are opt-in, so that a plan on a machine without network never waits. */
 function live(options: { live?: boolean }): boolean {
   return Boolean(options.live) || process.env.MULTICLOUD_LIVE === "1";
+}
+
+/** `--live-timeout SECONDS`, else MULTICLOUD_LIVE_TIMEOUT, else 20: the one deadline over all live data. */
+export function liveTimeout(options: { liveTimeout?: string }, env: NodeJS.ProcessEnv = process.env): number {
+  const [given, where] = options.liveTimeout !== undefined ? [options.liveTimeout, "--live-timeout"] : [env.MULTICLOUD_LIVE_TIMEOUT, "MULTICLOUD_LIVE_TIMEOUT"];
+  if (given === undefined || given.trim() === "") return DEFAULT_LIVE_TIMEOUT_SECONDS;
+  const seconds = Number(given);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UserError(`${where}: expected a number of seconds greater than 0 and at most 3600, got ${JSON.stringify(given.length > 80 ? `${given.slice(0, 80)}...` : given)}`);
+  }
+  return seconds;
 }
 
 function offline(options: { offline?: boolean }): boolean {
