@@ -174,6 +174,15 @@ describe("multicloud drift", () => {
     expect(fs.readFileSync(s.stack, "utf8")).toContain("multicloud:placements:\n    web:");
   });
 
+  it("says the proposal is written, not to apply it, in the markdown of --write", async () => {
+    const s = scenario(0.08);
+    await pin(s);
+    const r = await cli("drift", "--stack-config", s.stack, "--catalog", s.after, "--format", "markdown", "--write");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("by `multicloud drift --write`: review the config diff here, merge, then `pulumi up`.");
+    expect(r.stdout).not.toContain("Apply with");
+  });
+
   it("reports every other workload when one cannot be re-planned today, then exits 1 naming it", async () => {
     const s = scenario(0.2);
     const api = path.join(s.dir, "api.yaml");

@@ -86,7 +86,8 @@ export function renderDriftTable(report: DriftReport): string {
   return `${out.join("\n")}\n`;
 }
 
-export function renderDriftMarkdown(report: DriftReport): string {
+/** `appliedTo`: the stack config the proposals were written to (`--write`), so the text does not ask to apply them. */
+export function renderDriftMarkdown(report: DriftReport, appliedTo?: string): string {
   const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
   const out = [
     `### multicloud drift: ${headline(report)}`,
@@ -106,7 +107,13 @@ export function renderDriftMarkdown(report: DriftReport): string {
     out.push(...detailLines(w).map((l) => `- ${l}`), "", "</details>", "");
   }
   if ((report.failed ?? []).length > 0) out.push("**Not re-planned:**", "", ...failedLines(report).map((l) => `- ${l}`), "");
-  out.push(proposedCount(report) > 0 ? "Apply with `multicloud drift --stack-config <file> --write`, review the config diff, then `pulumi up`." : "Nothing to apply.", "");
+  const next =
+    proposedCount(report) === 0
+      ? "Nothing to apply."
+      : appliedTo
+        ? `Written to \`${appliedTo}\` by \`multicloud drift --write\`: review the config diff here, merge, then \`pulumi up\`.`
+        : "Apply with `multicloud drift --stack-config <file> --write`, review the config diff, then `pulumi up`.";
+  out.push(next, "");
   return out.join("\n");
 }
 

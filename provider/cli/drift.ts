@@ -48,7 +48,8 @@ export async function driftCommand(options: DriftCommandOptions, io: Io, clouds:
     onWarning: (name, w) => io.stderr(`warning: ${name}: ${w}\n`),
   });
 
-  const render = { table: renderDriftTable, markdown: renderDriftMarkdown, json: renderDriftJson }[options.format];
+  const applied = options.write && proposedCount(report) > 0 ? options.stackConfig : undefined;
+  const render = { table: renderDriftTable, markdown: (r: typeof report) => renderDriftMarkdown(r, applied), json: renderDriftJson }[options.format];
   io.stdout(render(report));
   for (const f of report.failed ?? []) io.stderr(`error: ${f.error}\n`);
   const proposed = proposedCount(report);
