@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // Entry point of the `multicloud` CLI: runs the compiled TypeScript (built by `npm ci` / `npm run build`).
 "use strict";
+// A CLI run solves once or a few times: compiling HiGHS's WebAssembly with V8's optimising tier
+// (TurboFan) costs seconds of CPU and pays back only over many solves, so the CLI keeps to the
+// baseline compiler (Liftoff). Measured on the all-regions plan, fresh processes on 2 cores:
+// 5.3 s -> 2.1 s median, peak RSS 222 -> 152 MiB. Set here, before HiGHS is compiled (it is compiled
+// on the first solve), so it works however the CLI is started (`npx multicloud`, a shebang, a
+// symlink); node's own flags on the command line or in NODE_OPTIONS win.
+const nodeFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS || "").split(/\s+/)];
+if (!nodeFlags.some((f) => /^--(no-)?(liftoff|wasm-)/.test(f))) require("node:v8").setFlagsFromString("--liftoff-only");
 let cli;
 try {
   cli = require("../dist/provider/cli/main.js");

@@ -40,12 +40,12 @@ describe("catalog CSV", () => {
     expect(
       problems(`${HEADER}\naws,us-east-1,m7i.large,two,8,0,,x86_64,0.1008,\nazur,eastus,D2,2,8,0,,amd64,-1,\ngcp,us-central1,g2-standard-4,4,16,1,,x86_64,0.7,abc\n`),
     ).toEqual([
-      'prices.csv:2: column vcpu: expected a whole number >= 1, got "two"',
+      'prices.csv:2: column vcpu: expected a number > 0 and <= 100000 (fractions for shared-core types, e.g. 0.25), got "two"',
       'prices.csv:3: column provider: expected one of aws, azure, gcp (did you mean "azure"?), got "azur"',
       'prices.csv:3: column arch: expected one of x86_64, arm64, got "amd64"',
-      'prices.csv:3: column onDemandHourlyUsd: expected a price in $/hour > 0, got "-1"',
-      'prices.csv:4: column gpuType: expected a GPU model (e.g. a100) when gpus > 0, got ""',
-      'prices.csv:4: column spotHourlyUsd: expected a price in $/hour > 0, or empty when there is no spot offer, got "abc"',
+      'prices.csv:3: column onDemandHourlyUsd: expected a price in $/hour > 0 and <= 10000, got "-1"',
+      // A GPU the source does not name (empty gpuType) is valid: it plans as "unnamed".
+      'prices.csv:4: column spotHourlyUsd: expected a price in $/hour > 0 and <= 10000, or empty when there is no spot offer, got "abc"',
     ]);
   });
 

@@ -60,16 +60,18 @@ describe("multicloud plan", () => {
     const first = await cli("plan", spec, "--catalog", catalog, "--format", "json");
     const second = await cli("plan", spec, "--catalog", catalog, "--format", "json");
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe("");
+    // The catalog file is dated 2026-07-20, more than 90 days ago: stale, a warning per provider and
+    // `stale: true` in the plan (and nothing else on stderr).
+    expect(first.stderr).toMatch(/^(warning: (aws|azure|gcp): file prices as of 2026-07-20 are \d+ months old \(stale after 90 days\): update the --catalog file\n){3}$/);
     const plan = JSON.parse(first.stdout);
     expect(Object.keys(plan)).toEqual(["workload", "specHash", "demand", "prices", "allocations", "totals", "solver"]);
-    expect(plan.prices).toEqual({ aws: { source: "file", asOf: "2026-07-20" }, azure: { source: "file", asOf: "2026-07-20" }, gcp: { source: "file", asOf: "2026-07-20" } });
+    expect(plan.prices).toEqual({ aws: { source: "file", asOf: "2026-07-20", stale: true }, azure: { source: "file", asOf: "2026-07-20", stale: true }, gcp: { source: "file", asOf: "2026-07-20", stale: true } });
     // By hand: GCP spot is the cheapest replica slot ($0.02335) but capped at 12 (25%); Azure
     // ($0.096/slot) then GCP on-demand ($0.0971) fill the rest, each provider capped at 24 (50%).
     expect(plan.allocations).toEqual([
-      { provider: "azure", region: "eastus", instanceType: "Standard_D4s_v5", lifecycle: "on-demand", count: 12, replicasPerInstance: 2, replicas: 24, vcpu: 4, memoryGiB: 16, gpus: 0, hourlyUsd: 0.192 },
-      { provider: "gcp", region: "us-central1", instanceType: "n2-standard-4", lifecycle: "on-demand", count: 6, replicasPerInstance: 2, replicas: 12, vcpu: 4, memoryGiB: 16, gpus: 0, hourlyUsd: 0.1942 },
-      { provider: "gcp", region: "us-central1", instanceType: "n2-standard-4", lifecycle: "spot", count: 6, replicasPerInstance: 2, replicas: 12, vcpu: 4, memoryGiB: 16, gpus: 0, hourlyUsd: 0.0467 },
+      { provider: "azure", region: "eastus", instanceType: "Standard_D4s_v5", lifecycle: "on-demand", count: 12, replicasPerInstance: 2, replicas: 24, vcpu: 4, memoryGiB: 16, gpus: 0, gpuType: null, hourlyUsd: 0.192 },
+      { provider: "gcp", region: "us-central1", instanceType: "n2-standard-4", lifecycle: "on-demand", count: 6, replicasPerInstance: 2, replicas: 12, vcpu: 4, memoryGiB: 16, gpus: 0, gpuType: null, hourlyUsd: 0.1942 },
+      { provider: "gcp", region: "us-central1", instanceType: "n2-standard-4", lifecycle: "spot", count: 6, replicasPerInstance: 2, replicas: 12, vcpu: 4, memoryGiB: 16, gpus: 0, gpuType: null, hourlyUsd: 0.0467 },
     ]);
     expect(plan.totals).toEqual({ replicas: 48, vcpu: 96, memoryGiB: 384, hourlyUsd: 3.7494, monthlyUsd: 2737.06 });
     expect(plan.solver).toMatchObject({ status: "optimal", gap: 0 });
@@ -95,7 +97,7 @@ describe("multicloud plan", () => {
     const { code, stdout, stderr } = await cli("plan", spec, "--catalog", catalog, "--format", "json", "--out", out);
     expect(code).toBe(0);
     expect(stdout).toBe("");
-    expect(stderr).toBe(`wrote the json plan for web to ${out}\n`);
+    expect(stderr.replace(/^warning: .* prices as of .*\n/gm, "")).toBe(`wrote the json plan for web to ${out}\n`);
     expect(JSON.parse(fs.readFileSync(out, "utf8")).workload).toBe("web");
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });

@@ -62,7 +62,7 @@ describe("spec validation", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         "demand.replicas: expected a number >= 1, got 0",
-        "demand.cpu: expected a number > 0, got -1",
+        "demand.cpu: expected a number >= 0.001, got -1",
         'demand.memoryGiB: expected a number, got "8"',
         "constraints.maxProviderShare: expected a number <= 1, got 1.5",
       ]),

@@ -13,7 +13,7 @@ import type { InstanceOffer } from "../../core/catalog/offer";
 import { LiveSourceError, classifyCommon } from "../../core/prices/errors";
 import { getJson } from "../../core/prices/http";
 import { fetchPages, mapLimit } from "../../core/prices/retry";
-import type { LivePriceRequest, LivePriceResult, LivePriceSource } from "../../core/prices/source";
+import { endpointOf, type LivePriceRequest, type LivePriceResult, type LivePriceSource } from "../../core/prices/source";
 import { Tally, roundPrice } from "../../core/clouds/snapshot-helpers";
 
 const PUBLIC_ENDPOINT = "https://prices.azure.com";
@@ -64,7 +64,7 @@ interface Pick {
 }
 
 async function fetchAzurePrices(request: LivePriceRequest): Promise<LivePriceResult> {
-  const base = request.connection.endpoints?.retail ?? PUBLIC_ENDPOINT;
+  const base = endpointOf(request.connection, "retail", "MULTICLOUD_ENDPOINT_AZURE_PRICES") ?? PUBLIC_ENDPOINT;
   const origin = new URL(base).origin;
   const tally = new Tally();
   const perRegion = await mapLimit(request.regions, request.policy.concurrency, async (region) => {

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { LiveSourceError, classifyCommon, errorText, kindOfStatus } from "../../core/prices/errors";
 import { withRetry } from "../../core/prices/retry";
 import type { FleetMetrics, MetricsRequest, MetricsSource, Sample } from "../../core/metrics/source";
+import { endpointOf } from "../../core/prices/source";
 
 const SCALE_SET_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachineScaleSets\/[^/]+$/i;
 
@@ -44,7 +45,7 @@ async function readAzureMetrics(request: MetricsRequest): Promise<FleetMetrics> 
   const { MonitorClient } = require("@azure/arm-monitor") as typeof import("@azure/arm-monitor");
   const credential = (request.connection.credentials ??
     new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential()) as import("@azure/identity").TokenCredential;
-  const endpoint = request.connection.endpoints?.arm;
+  const endpoint = endpointOf(request.connection, "arm", "MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT");
   const client = new MonitorClient(credential, subscription, {
     ...(endpoint ? { endpoint } : {}),
     retryOptions: { maxRetries: 0 },

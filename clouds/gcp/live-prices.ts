@@ -22,7 +22,7 @@ import * as path from "node:path";
 import type { InstanceOffer } from "../../core/catalog/offer";
 import { LiveSourceError, classifyCommon, errorText, kindOfStatus } from "../../core/prices/errors";
 import { abortable, fetchPages } from "../../core/prices/retry";
-import type { Connection, LivePriceRequest, LivePriceResult, LivePriceSource, TypeSpec } from "../../core/prices/source";
+import { endpointOf, type Connection, type LivePriceRequest, type LivePriceResult, type LivePriceSource, type TypeSpec } from "../../core/prices/source";
 import { Tally, roundPrice } from "../../core/clouds/snapshot-helpers";
 
 /** The Compute Engine service in the Cloud Billing Catalog. */
@@ -231,7 +231,7 @@ async function fetchGcpPrices(request: LivePriceRequest): Promise<LivePriceResul
   const { CloudCatalogClient } = require("@google-cloud/billing") as typeof import("@google-cloud/billing");
   const client = new CloudCatalogClient({
     fallback: true, // REST: one HTTP request per page, easy to bound and to fake
-    ...gcpEndpointOptions(request.connection.endpoints?.billing),
+    ...gcpEndpointOptions(endpointOf(request.connection, "billing", "MULTICLOUD_ENDPOINT_GCP_BILLING")),
     ...gcpAuthOptions(request.connection, true),
     ...request.connection.clientOptions,
   });

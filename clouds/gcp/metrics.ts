@@ -13,6 +13,7 @@ import { z } from "zod";
 import { LiveSourceError } from "../../core/prices/errors";
 import { abortable, fetchPages } from "../../core/prices/retry";
 import type { FleetMetrics, MetricsRequest, MetricsSource, Sample } from "../../core/metrics/source";
+import { endpointOf } from "../../core/prices/source";
 import { classifyGoogle, gcpAuthOptions, gcpEndpointOptions } from "./live-prices";
 
 const fleetSchema = z.strictObject({
@@ -36,7 +37,7 @@ async function readGcpMetrics(request: MetricsRequest): Promise<FleetMetrics> {
   const { MetricServiceClient } = require("@google-cloud/monitoring") as typeof import("@google-cloud/monitoring");
   const client = new MetricServiceClient({
     fallback: true,
-    ...gcpEndpointOptions(request.connection.endpoints?.monitoring),
+    ...gcpEndpointOptions(endpointOf(request.connection, "monitoring", "MULTICLOUD_ENDPOINT_GCP_MONITORING")),
     ...gcpAuthOptions(request.connection, false),
     ...request.connection.clientOptions,
   });

@@ -11,9 +11,9 @@
 import { cmp } from "../catalog/offer";
 import type { CloudSet } from "../clouds/cloud-set";
 import type { WorkloadSpec } from "../spec/schema";
-import type { LiveAccess } from "../prices/source";
+import { DEFAULT_LIVE_TIMEOUT_SECONDS, deadlineOf, type LiveAccess } from "../prices/source";
 import { errorText } from "../prices/errors";
-import { DEFAULT_POLICY } from "../prices/retry";
+import { DEFAULT_POLICY, untilDeadline } from "../prices/retry";
 import { decideDemand, type DemandDecision } from "./demand";
 import { metricsClouds, type FromMetrics } from "./spec";
 import type { FleetMetrics } from "./source";
@@ -43,11 +43,14 @@ export async function resolveDemand(spec: WorkloadSpec, options: DemandOptions):
   if (options.offline || !options.live) return stand("demand.fromMetrics is set but live inputs are off (plan with --live or MULTICLOUD_LIVE=1)");
 
   const fleets = metricsClouds(options.clouds).filter((c) => fm[c] !== undefined).sort(cmp);
-  const policy = { ...DEFAULT_POLICY, ...options.policy };
+  // The same deadline as the prices when planLive passes one; else one of our own.
+  const deadline = deadlineOf(options, DEFAULT_LIVE_TIMEOUT_SECONDS);
+  const policy = { ...DEFAULT_POLICY, ...options.policy, ...(deadline ? { deadline } : {}) };
   const reads = await Promise.allSettled(
     fleets.map((name) => {
       const source = options.clouds.get(name).metrics!;
-      return source.read({ fleet: fm[name], start: window.start, end: window.end, periodSeconds: 3600, connection: options.connections?.[name] ?? {}, policy, sleep: options.sleep });
+      const reading = source.read({ fleet: fm[name], start: window.start, end: window.end, periodSeconds: 3600, connection: options.connections?.[name] ?? {}, policy, sleep: options.sleep });
+      return deadline ? untilDeadline(reading, deadline) : reading;
     }),
   );
   const failed = reads.flatMap((r, i) => (r.status === "rejected" ? [`${options.clouds.get(fleets[i]!).metrics!.describeFleet(fm[fleets[i]!])}: ${errorText(r.reason)}`] : []));

@@ -4,13 +4,14 @@
  * what one instance costs after the spec's discount.
  *
  * fit = min(floor(vcpu / cpu), floor(memoryGiB / memoryGiB per replica), floor(gpus / gpus per
- * replica) when the workload uses GPUs), capped by instance.maxReplicasPerInstance. Types with
+ * replica) when the workload uses GPUs), capped by instance.maxReplicasPerInstance and by
+ * MAX_REPLICAS (the most any spec demands: a larger fit is never used). Types with
  * fit < 1 are not eligible. Every reason an offer is dropped is counted, so that "nothing is
  * eligible" can say which filter emptied the list.
  */
 import picomatch from "picomatch";
 import type { InstanceOffer, Lifecycle } from "../catalog/offer";
-import type { WorkloadSpec } from "../spec/schema";
+import { MAX_REPLICAS, type WorkloadSpec } from "../spec/schema";
 import { round } from "../util/round";
 
 export interface PlacementOption {
@@ -28,11 +29,25 @@ export type Exclusions = Map<string, number>;
 /** Replicas one instance of `offer` hosts for this demand (0 = does not fit). */
 export function replicaFit(offer: Pick<InstanceOffer, "vcpu" | "memoryGiB" | "gpus">, spec: Pick<WorkloadSpec, "demand" | "instance">): number {
   const { cpu, memoryGiB, gpus } = spec.demand;
-  // The epsilon absorbs float noise (e.g. 15.999999 GiB reported for 16), never a real shortfall.
-  let fit = Math.min(Math.floor(offer.vcpu / cpu + 1e-9), Math.floor(offer.memoryGiB / memoryGiB + 1e-9));
-  if (gpus > 0) fit = Math.min(fit, Math.floor(offer.gpus / gpus + 1e-9));
+  let fit = Math.min(wholeTimes(offer.vcpu, cpu), wholeTimes(offer.memoryGiB, memoryGiB));
+  if (gpus > 0) fit = Math.min(fit, wholeTimes(offer.gpus, gpus));
+  // No spec demands more than MAX_REPLICAS, so a larger fit is never used; capping it keeps the
+  // model's coefficients in a range the solver reads (tiny sizes against a huge type).
+  fit = Math.min(fit, MAX_REPLICAS);
   const cap = spec.instance.maxReplicasPerInstance;
   return Math.max(0, cap === null ? fit : Math.min(fit, cap));
+}
+
+/**
+ * floor(have / need) for fractional amounts (0.25 vCPU, 0.125 GPU slices): a quotient within
+ * float noise of a whole number counts as that number (0.3 / 0.1 is 2.9999999999999996; 15.999999
+ * GiB reported for 16), never a real shortfall. The tolerance is relative, so it holds for large
+ * quotients too.
+ */
+export function wholeTimes(have: number, need: number): number {
+  const q = have / need;
+  const nearest = Math.round(q);
+  return Math.abs(q - nearest) <= 1e-9 * Math.max(1, nearest) ? nearest : Math.floor(q);
 }
 
 /** A list price after the provider's discount, rounded to 1e-10 $/h: float noise of the product goes, no real price step does. */
@@ -88,8 +103,8 @@ export function familyRule(spec: Pick<WorkloadSpec, "instance">): (instanceType:
 /** Which per-replica demand an offer is too small for (the first that bites). */
 function fitLimit(offer: InstanceOffer, spec: WorkloadSpec): string {
   const { cpu, memoryGiB, gpus } = spec.demand;
-  if (offer.vcpu < cpu) return "demand.cpu";
-  if (offer.memoryGiB + 1e-9 < memoryGiB) return "demand.memoryGiB";
-  if (gpus > 0 && offer.gpus < gpus) return "demand.gpus";
+  if (wholeTimes(offer.vcpu, cpu) < 1) return "demand.cpu";
+  if (wholeTimes(offer.memoryGiB, memoryGiB) < 1) return "demand.memoryGiB";
+  if (gpus > 0 && wholeTimes(offer.gpus, gpus) < 1) return "demand.gpus";
   return "instance.maxReplicasPerInstance";
 }

@@ -25,7 +25,9 @@ const allocationSchema = z.looseObject({
   replicas: count,
   vcpu: z.number().positive(),
   memoryGiB: z.number().positive(),
-  gpus: count,
+  gpus: amount,
+  // Optional: plans pinned before allocations named their GPU model still read.
+  gpuType: z.string().min(1).nullable().optional(),
   hourlyUsd: amount,
 });
 
@@ -39,7 +41,15 @@ export const planSchema = z.looseObject({
     gpus: count,
     source: z.enum(["static", "metrics"]),
   }),
-  prices: z.record(z.string(), z.looseObject({ source: z.enum(PRICE_SOURCES), asOf: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "expected a date YYYY-MM-DD or YYYY-MM") })),
+  prices: z.record(
+    z.string(),
+    z.looseObject({
+      source: z.enum(PRICE_SOURCES),
+      asOf: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "expected a date YYYY-MM-DD or YYYY-MM"),
+      // Only on plans made from prices older than 90 days.
+      stale: z.literal(true).optional(),
+    }),
+  ),
   allocations: z.array(allocationSchema),
   overheads: z.array(z.looseObject({ provider: z.string().min(1), region: z.string().min(1), item: z.string().min(1), monthlyUsd: amount })).optional(),
   totals: z.looseObject({ replicas: count, vcpu: amount, memoryGiB: amount, hourlyUsd: amount, monthlyUsd: amount }),

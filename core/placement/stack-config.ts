@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import { Document, isMap, isScalar, parseDocument } from "yaml";
 import { UserError } from "../util/errors";
+import { yamlToJs } from "../spec/load";
 import type { CloudSet } from "../clouds/cloud-set";
 import { writeFileAtomic } from "../util/files";
 import { planHash, type Plan } from "../plan/plan";
@@ -46,17 +47,20 @@ export function readStackConfig(file: string, clouds: CloudSet): StackConfig {
   if (config !== undefined && config !== null && !isMap(config) && !(isScalar(config) && config.value === null)) {
     throw new UserError(`${file}: \`config\` must be a mapping of config keys`);
   }
+  // Converted outside the try below: an alias bomb is a UserError that already names the file.
+  const raw = rawPlacements(doc, file);
   let placements: Record<string, PinnedPlacement>;
   try {
-    placements = readPlacementRecord(rawPlacements(doc), clouds);
+    placements = readPlacementRecord(raw, clouds);
   } catch (err) {
     throw err instanceof UserError ? new UserError(`${file}: ${err.message}`, err.problems) : err;
   }
   return { file, text, doc, placements, pending: new Map() };
 }
 
-function rawPlacements(doc: Document): Record<string, unknown> | undefined {
-  const config = (doc.toJS() as { config?: Record<string, unknown> } | null)?.config;
+function rawPlacements(doc: Document, file: string): Record<string, unknown> | undefined {
+  // yamlToJs: an alias bomb is a UserError naming the file, not an internal error.
+  const config = (yamlToJs(doc, file, "stack config") as { config?: Record<string, unknown> } | null)?.config;
   return config?.[PLACEMENTS_CONFIG_KEY] as Record<string, unknown> | undefined;
 }
 
@@ -81,10 +85,16 @@ export function pinPlacement(config: StackConfig, spec: WorkloadSpec, plan: Plan
  */
 export function writeStackConfig(config: StackConfig): void {
   if (config.pending.size === 0) return;
-  const value: Record<string, unknown> = { ...(rawPlacements(config.doc) ?? {}) };
+  const value: Record<string, unknown> = { ...(rawPlacements(config.doc, config.file) ?? {}) };
   for (const [name, entry] of config.pending) value[name] = JSON.parse(JSON.stringify(entry));
   const block = new Document({ [PLACEMENTS_CONFIG_KEY]: value }).toString({ lineWidth: 0, indent: 2 });
-  config.text = splicePlacements(config.text, config.doc, block);
+  // A CRLF file (Windows editors, core.autocrlf) stays CRLF: splice into its LF form, then convert back.
+  if (config.text.includes("\r\n")) {
+    const lf = config.text.replace(/\r\n/g, "\n");
+    config.text = splicePlacements(lf, parseDocument(lf, { prettyErrors: false, uniqueKeys: true }), block).replace(/\n/g, "\r\n");
+  } else {
+    config.text = splicePlacements(config.text, config.doc, block);
+  }
   writeFileAtomic(config.file, config.text);
   config.doc = parseDocument(config.text);
   config.pending.clear();

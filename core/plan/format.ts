@@ -3,7 +3,7 @@
  * Renderers are pure (the clock is passed in) so that golden-file tests pin their output.
  */
 import Table from "cli-table3";
-import type { Plan } from "./plan";
+import { UNNAMED_GPU, type Plan } from "./plan";
 import { HOURS_PER_MONTH, usd } from "../util/units";
 
 export const FORMATS = ["table", "json", "markdown"] as const;
@@ -69,7 +69,7 @@ function allocationRows(plan: Plan): string[][] {
     a.lifecycle,
     String(a.count),
     `${a.replicas}/${a.count * a.replicasPerInstance}`,
-    `${a.vcpu} / ${a.memoryGiB}${a.gpus > 0 ? ` / ${a.gpus}` : ""}`,
+    `${a.vcpu} / ${a.memoryGiB}${a.gpus > 0 ? ` / ${a.gpus} x ${a.gpuType ?? UNNAMED_GPU}` : ""}`,
     usd(a.hourlyUsd, 4),
     usd(a.count * a.hourlyUsd * HOURS_PER_MONTH),
   ]);
@@ -82,19 +82,30 @@ function overheadRows(plan: Plan): string[][] {
 
 const HEADINGS = ["provider", "region", "instance type", "lifecycle", "count", "replicas", "vCPU / GiB", "$/h each", "$/month"];
 
+/** The headings; the size column names GPUs (count x model) only when an allocation has some. */
+function headings(plan: Plan): string[] {
+  if (!plan.allocations.some((a) => a.gpus > 0)) return HEADINGS;
+  return HEADINGS.map((h) => (h === "vCPU / GiB" ? "vCPU / GiB / GPU" : h));
+}
+
+/** The total row's cell under "$/h each": the whole fleet's $/hour, marked so it is not read as a unit price. */
+function fleetHourly(plan: Plan): string {
+  return `${usd(plan.totals.hourlyUsd, 4)} (fleet)`;
+}
+
 function optional(line: string | undefined): string[] {
   return line === undefined ? [] : [line];
 }
 
 function renderTable(plan: Plan, now: Date): string {
   const table = new Table({
-    head: HEADINGS,
+    head: headings(plan),
     style: { head: [], border: [], compact: true },
     colAligns: ["left", "left", "left", "left", "right", "right", "right", "right", "right"],
   });
   table.push(...allocationRows(plan), ...overheadRows(plan));
   const instances = plan.allocations.reduce((sum, a) => sum + a.count, 0);
-  table.push(["total", "", "", "", String(instances), String(plan.totals.replicas), `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, usd(plan.totals.hourlyUsd, 4), usd(plan.totals.monthlyUsd)]);
+  table.push(["total", "", "", "", String(instances), String(plan.totals.replicas), `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, fleetHourly(plan), usd(plan.totals.monthlyUsd)]);
   return [
     headline(plan),
     table.toString(),
@@ -115,11 +126,11 @@ function renderMarkdown(plan: Plan, now: Date): string {
     "",
     `${headline(plan)}. Share by provider: ${providerShares(plan).join(", ")}.`,
     "",
-    row(HEADINGS),
+    row(headings(plan)),
     row(align),
     ...allocationRows(plan).map(row),
     ...overheadRows(plan).map(row),
-    row(["**total**", "", "", "", `**${instances}**`, `**${plan.totals.replicas}**`, `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, usd(plan.totals.hourlyUsd, 4), `**${usd(plan.totals.monthlyUsd)}**`]),
+    row(["**total**", "", "", "", `**${instances}**`, `**${plan.totals.replicas}**`, `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, fleetHourly(plan), `**${usd(plan.totals.monthlyUsd)}**`]),
     "",
     "<details><summary>Prices and solver</summary>",
     "",

@@ -26,6 +26,12 @@ export interface PlanAllocation {
   vcpu: number;
   memoryGiB: number;
   gpus: number;
+  /**
+   * The GPU model (`l4`, `a100` ...): null without GPUs, "unnamed" where the price source does not
+   * name it. Derived from the instance type, so it is in no hash (pins made before it still match).
+   * Optional only for plans pinned before it existed; every new plan sets it.
+   */
+  gpuType?: string | null;
   /** $/hour per instance, after discount. */
   hourlyUsd: number;
 }
@@ -42,7 +48,12 @@ export interface Plan {
     /** With source "metrics": the window, percentile, observed utilization and forecast behind `replicas`. */
     metrics?: DemandDetails;
   };
-  prices: Record<string, { source: PriceSourceKind; asOf: string }>;
+  /**
+   * Per provider: where its prices came from and as of when. `stale: true` only when they are older
+   * than PRICES_STALE_AFTER_DAYS (absent otherwise, so a plan on fresh prices keeps its bytes);
+   * provenance is in no hash.
+   */
+  prices: Record<string, PlanPrices>;
   allocations: PlanAllocation[];
   /**
    * Fixed monthly costs of the regions used (a load balancer, NAT), when the spec asks for them
@@ -51,6 +62,23 @@ export interface Plan {
   overheads?: PlanOverhead[];
   totals: { replicas: number; vcpu: number; memoryGiB: number; hourlyUsd: number; monthlyUsd: number };
   solver: { status: "optimal" | "time-limit"; gap: number; ms: number };
+}
+
+export interface PlanPrices {
+  source: PriceSourceKind;
+  asOf: string;
+  stale?: true;
+}
+
+/** Prices older than this many days are stale: a warning on stderr and `stale: true` in the plan. */
+export const PRICES_STALE_AFTER_DAYS = 90;
+
+/** Whether prices as of `asOf` (YYYY-MM-DD, or YYYY-MM: its first day) are older than PRICES_STALE_AFTER_DAYS at `now`. */
+export function pricesStale(asOf: string, now: Date): boolean {
+  const [y, m = 1, d = 1] = asOf.split("-").map(Number);
+  if (y === undefined || !Number.isFinite(y)) return false;
+  const ageDays = (now.getTime() - Date.UTC(y, m - 1, d)) / 86_400_000;
+  return ageDays > PRICES_STALE_AFTER_DAYS;
 }
 
 export interface PlanOverhead {
@@ -90,10 +118,20 @@ export function specHash(spec: WorkloadSpec): string {
  */
 export function planHash(plan: Plan): string {
   const { solver: _solver, prices: _prices, ...decided } = plan;
-  return contentHash("multicloud-plan", 1, decided);
+  // gpuType follows from the instance type: leaving it out keeps the hash of every plan pinned
+  // before allocations named their GPU (and the workload tags derived from it) unchanged.
+  const allocations = decided.allocations.map(({ gpuType: _gpuType, ...a }) => a);
+  return contentHash("multicloud-plan", 1, { ...decided, allocations });
 }
 
-export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Placement, ms: number): Plan {
+/** What a plan calls an offer's GPU: null without GPUs, "unnamed" where the source does not name it. */
+export function allocationGpuType(offer: { gpus: number; gpuType: string | null }): string | null {
+  return offer.gpus > 0 ? (offer.gpuType ?? UNNAMED_GPU) : null;
+}
+
+export const UNNAMED_GPU = "unnamed";
+
+export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Placement, ms: number, now: Date = new Date()): Plan {
   const allocations: PlanAllocation[] = placement.allocations.map(({ option, count, replicas }) => ({
     provider: option.offer.provider,
     region: option.offer.region,
@@ -105,6 +143,7 @@ export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Place
     vcpu: option.offer.vcpu,
     memoryGiB: option.offer.memoryGiB,
     gpus: option.offer.gpus,
+    gpuType: allocationGpuType(option.offer),
     hourlyUsd: unitPrice(option.hourlyUsd),
   }));
   const overheadHourly = placement.overheads.reduce((sum, o) => sum + o.hourlyUsd, 0);
@@ -114,7 +153,7 @@ export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Place
     workload: spec.name,
     specHash: specHash(spec),
     demand: { replicas: spec.demand.replicas, cpu: spec.demand.cpu, memoryGiB: spec.demand.memoryGiB, gpus: spec.demand.gpus, source: "static" },
-    prices: priceProvenance(spec, catalog),
+    prices: priceProvenance(spec, catalog, now),
     allocations,
     // Only when there are some: a plan without overheads is byte-identical to one made before them.
     ...(overheads.length > 0 ? { overheads } : {}),
@@ -132,8 +171,9 @@ export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Place
 /**
  * Per provider in the spec: where its prices came from and how old they are. The as-of date is the
  * oldest among the regions the spec allows, so a plan never looks fresher than its oldest price.
+ * Marked `stale` (only then: other plans keep their exact bytes) when older than 90 days at `now`.
  */
-function priceProvenance(spec: WorkloadSpec, catalog: Catalog): Plan["prices"] {
+function priceProvenance(spec: WorkloadSpec, catalog: Catalog, now: Date): Plan["prices"] {
   const out: Plan["prices"] = {};
   const known = regionsByProvider(catalog);
   for (const provider of Object.keys(spec.providers).sort()) {
@@ -141,7 +181,8 @@ function priceProvenance(spec: WorkloadSpec, catalog: Catalog): Plan["prices"] {
     if (!p) continue;
     const regions = spec.providers[provider]!.regions ?? [...(known.get(provider) ?? [])];
     const dates = regions.map((r) => p.regionAsOf?.[r] ?? p.asOf);
-    out[provider] = { source: p.source, asOf: dates.length > 0 ? dates.sort()[0]! : p.asOf };
+    const asOf = dates.length > 0 ? dates.sort()[0]! : p.asOf;
+    out[provider] = { source: p.source, asOf, ...(pricesStale(asOf, now) ? { stale: true as const } : {}) };
   }
   return out;
 }

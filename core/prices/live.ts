@@ -11,7 +11,7 @@ import { LiveSourceError } from "./errors";
 import { isValidOffer } from "./cache";
 import { regionsByProvider } from "../catalog/query";
 import type { Connection, LiveAccess, Progress, TypeSpec } from "./source";
-import { DEFAULT_POLICY, type RequestPolicy, type Sleep } from "./retry";
+import { DEFAULT_POLICY, untilDeadline, type RequestPolicy, type Sleep } from "./retry";
 
 export interface LiveFetchContext {
   connection: Connection;
@@ -30,7 +30,8 @@ export interface LiveFetch {
 
 /** The fetch context of one provider from the shared access options. */
 export function liveContext(provider: string, access: LiveAccess & { onProgress?: (p: Progress) => void }): LiveFetchContext {
-  return { connection: access.connections?.[provider] ?? {}, policy: { ...DEFAULT_POLICY, ...access.policy }, sleep: access.sleep, onProgress: access.onProgress };
+  const policy: RequestPolicy = { ...DEFAULT_POLICY, ...access.policy, ...(access.deadline ? { deadline: access.deadline } : {}) };
+  return { connection: access.connections?.[provider] ?? {}, policy, sleep: access.sleep, onProgress: access.onProgress };
 }
 
 /** The regions to price for a provider: those asked for, else every region the snapshot knows; sorted. */
@@ -53,7 +54,9 @@ export async function fetchLive(adapter: CloudAdapter, regions: readonly string[
   const source = adapter.livePrices;
   if (!source) throw new LiveSourceError("rejected", `${adapter.displayName} has no live price source`);
   const started = performance.now();
-  const result = await source.fetch({ regions, knownTypes: knownTypes(snapshot, provider), ...ctx });
+  const fetching = source.fetch({ regions, knownTypes: knownTypes(snapshot, provider), ...ctx });
+  // The deadline also bounds a source that does not pass its signal on everywhere.
+  const result = await (ctx.policy.deadline ? untilDeadline(fetching, ctx.policy.deadline) : fetching);
   // One rule for every cloud: a spot price not below on-demand is not an offer worth taking (it is
   // a data error or a zone's odd quote), so the type is kept on-demand only.
   let spotDropped = 0;

@@ -18,6 +18,7 @@ import { resolveDemand, type DemandOptions } from "../metrics/resolve";
 import { demandDetails, type DemandDecision } from "../metrics/demand";
 import { resolvePrices, type ResolvePricesOptions } from "./resolve";
 import type { CloudSet } from "../clouds/cloud-set";
+import { DEFAULT_LIVE_TIMEOUT_SECONDS, deadlineOf } from "./source";
 import { overheadsFor } from "../plan/overheads";
 
 export type LivePlanOptions = Omit<ResolvePricesOptions, "providers" | "regions"> & Pick<DemandOptions, "live" | "offline" | "clouds"> & {
@@ -38,10 +39,17 @@ export interface LivePlan {
 export async function planLive(spec: WorkloadSpec, options: LivePlanOptions): Promise<LivePlan> {
   const providers = Object.keys(spec.providers);
   const regions = Object.fromEntries(providers.map((p) => [p, spec.providers[p]!.regions]));
-  const prices = await resolvePrices({ ...options, providers, regions });
+  // One deadline over every live fetch; prices and metrics of all providers are fetched at once.
+  const live = Boolean(options.live) && !options.offline;
+  const deadline = live ? deadlineOf(options, DEFAULT_LIVE_TIMEOUT_SECONDS) : undefined;
+  const access = deadline ? { ...options, deadline } : options;
+  // Demand reads only `demand`, which the region check below does not change: start it now.
+  const demanding = resolveDemand(spec, { ...access, connections: options.metricsConnections });
+  demanding.catch(() => undefined); // awaited below; never an unhandled rejection if prices fail first
+  const prices = await resolvePrices({ ...access, providers, regions });
   // The spec was checked against the snapshot; check its regions and quotas against what we now price.
   const checked = validateSpec(spec, prices.catalog, options.clouds);
-  const demand = await resolveDemand(checked, { ...options, connections: options.metricsConnections });
+  const demand = await demanding;
   const warnings = [...prices.warnings, ...(demand?.warnings ?? [])];
   const plan = await planForDemand(checked, prices.catalog, demand, options.clouds, options.settings);
   return { spec: checked, plan, catalog: prices.catalog, ...(demand ? { demand } : {}), warnings };

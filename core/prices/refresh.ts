@@ -8,7 +8,7 @@ import { loadSnapshot } from "../catalog/snapshot";
 import { cacheRoot, writeCache } from "./cache";
 import { fetchLive, liveContext, regionsToPrice } from "./live";
 import { errorText } from "./errors";
-import type { LiveAccess, Progress } from "./source";
+import { deadlineOf, type LiveAccess, type Progress } from "./source";
 import type { CloudSet } from "../clouds/cloud-set";
 
 export interface RefreshOptions extends LiveAccess {
@@ -36,11 +36,13 @@ export async function refreshPrices(options: RefreshOptions): Promise<RefreshOut
   const snapshot = loadSnapshot();
   const root = cacheRoot(options.cacheDir);
   const providers = [...new Set(options.providers)].sort(cmp);
+  // A refresh has no default deadline (filling every region's cache may take a while): only an explicit one.
+  const deadline = deadlineOf(options);
   return Promise.all(
     providers.map(async (provider): Promise<RefreshOutcome> => {
       const regions = regionsToPrice(provider, options.regions, snapshot);
       try {
-        const fetched = await fetchLive(options.clouds.get(provider), regions, snapshot, liveContext(provider, options));
+        const fetched = await fetchLive(options.clouds.get(provider), regions, snapshot, liveContext(provider, { ...options, deadline }));
         writeCache(root, provider, fetched.byRegion, (options.now ?? (() => new Date()))());
         return { provider, regions, offers: fetched.offers.length, pages: fetched.pages, ms: fetched.ms, notes: fetched.notes };
       } catch (err) {

@@ -19,7 +19,7 @@ import { overrideCatalog, readCatalogFile } from "../catalog/csv";
 import { cacheRoot, readCache, writeCache, type CachedRegion } from "./cache";
 import { fetchLive, liveContext, regionsToPrice, type LiveFetchContext } from "./live";
 import { errorText } from "./errors";
-import type { LiveAccess, Progress } from "./source";
+import { DEFAULT_LIVE_TIMEOUT_SECONDS, deadlineOf, type LiveAccess, type Progress } from "./source";
 import type { CloudAdapter } from "../clouds/adapter";
 import type { CloudSet } from "../clouds/cloud-set";
 
@@ -75,15 +75,19 @@ export async function resolvePrices(options: ResolvePricesOptions): Promise<Reso
   const root = cacheRoot(options.cacheDir);
   const ttlMs = (options.ttlHours ?? DEFAULT_TTL_HOURS) * 3_600_000;
 
+  const live = Boolean(options.live) && !options.offline;
+  // One deadline for every provider's live fetch, started now (DESIGN.md "Price catalog file").
+  const deadline = live ? deadlineOf(options, DEFAULT_LIVE_TIMEOUT_SECONDS) : undefined;
+
   const providers = [...new Set(options.providers)].filter((p) => !inFile.has(p)).sort(cmp);
   const choices = new Map<string, Choice & { regions: string[] }>();
   // Providers are independent: resolve them in parallel (each bounds its own concurrency).
   await Promise.all(
     providers.map(async (provider) => {
       const regions = regionsToPrice(provider, options.regions, snapshot);
-      const ctx = liveContext(provider, options);
+      const ctx = liveContext(provider, { ...options, deadline });
       const choice = await chooseSource(options.clouds.get(provider), regions, {
-        live: Boolean(options.live) && !options.offline,
+        live,
         root,
         ttlMs,
         now,

@@ -17,6 +17,11 @@ export interface RequestPolicy {
   maxDelayMs: number;
   /** Requests in flight at once per provider (regions fetched in parallel). */
   concurrency: number;
+  /**
+   * The overall live-data deadline (LiveAccess.deadline): aborts the attempt in flight and any
+   * backoff, and no retry starts after it.
+   */
+  deadline?: AbortSignal;
 }
 
 /** Defaults for real clouds: a dead endpoint costs at most ~3 x 10 s, a throttled one backs off to 8 s. */
@@ -36,18 +41,56 @@ export async function withRetry<T>(
   classify: (err: unknown) => LiveSourceError | undefined,
   sleep: Sleep = realSleep,
 ): Promise<T> {
+  const deadline = policy.deadline;
   for (let n = 1; ; n++) {
+    if (deadline?.aborted) throw deadlineError(what, deadline);
+    const perAttempt = AbortSignal.timeout(policy.timeoutMs);
     try {
-      return await attempt(AbortSignal.timeout(policy.timeoutMs));
+      const signal = deadline ? AbortSignal.any([perAttempt, deadline]) : perAttempt;
+      return await (deadline ? untilDeadline(attempt(signal), deadline) : attempt(signal));
     } catch (err) {
+      if (deadline?.aborted) throw deadlineError(what, deadline);
       const failure = asLiveError(err, classify);
       if (!failure.retryable || n >= policy.attempts) {
         const tries = n > 1 ? ` (after ${n} attempts)` : "";
         throw new LiveSourceError(failure.kind, `${what}: ${failure.message}${tries}`);
       }
-      await sleep(backoffMs(n, policy, failure.retryAfterSeconds));
+      const pause = sleep(backoffMs(n, policy, failure.retryAfterSeconds));
+      await (deadline ? untilDeadline(pause, deadline).catch(() => undefined) : pause);
     }
   }
+}
+
+/** The final error of a request cut off by the overall deadline: "<what>: no answer within ...". */
+function deadlineError(what: string, deadline: AbortSignal): LiveSourceError {
+  const reason: unknown = deadline.reason;
+  const why = reason instanceof LiveSourceError ? reason.message : "the live-data deadline passed";
+  return new LiveSourceError("timeout", `${what}: ${why}`);
+}
+
+/**
+ * `work`, or a rejection as soon as `deadline` aborts, whichever comes first: for calls that do
+ * not (or not promptly) honour their signal. The work itself is not awaited after the deadline.
+ */
+export function untilDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(deadline.reason instanceof Error ? deadline.reason : new LiveSourceError("timeout", "the live-data deadline passed"));
+    if (deadline.aborted) {
+      work.catch(() => undefined);
+      return onAbort();
+    }
+    deadline.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (v) => {
+        deadline.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        deadline.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** Delay before retry `n`: exponential with "equal jitter" (half fixed, half random), capped. */

@@ -9,6 +9,8 @@
  */
 import type { Arch, InstanceOffer } from "../catalog/offer";
 import type { RequestPolicy, Sleep } from "./retry";
+import { setMaxListeners } from "node:events";
+import { LiveSourceError } from "./errors";
 
 /** What a machine type is, for sources whose price API does not say (Azure, GCP). */
 export interface TypeSpec {
@@ -73,4 +75,61 @@ export interface LiveAccess {
   connections?: Readonly<Record<string, Connection>>;
   policy?: Partial<RequestPolicy>;
   sleep?: Sleep;
+  /**
+   * One deadline over the whole live fetch (prices and metrics of every provider): when it aborts,
+   * every request in flight is cancelled, no retry starts, and each provider not yet answered falls
+   * back on its own. Made from `liveTimeoutSeconds` when absent (see `liveDeadline`).
+   */
+  deadline?: AbortSignal;
+  /** `--live-timeout` / MULTICLOUD_LIVE_TIMEOUT: seconds for the deadline (default 20 for plans). */
+  liveTimeoutSeconds?: number;
+}
+
+/** The default of `--live-timeout`: a CI preview waits at most this long for live data. */
+export const DEFAULT_LIVE_TIMEOUT_SECONDS = 20;
+
+/**
+ * An AbortSignal that aborts after `seconds` with a "timeout" LiveSourceError as its reason, so
+ * that every fallback warning says which deadline passed. Its timer never keeps the process alive.
+ */
+export function liveDeadline(seconds: number): AbortSignal {
+  const controller = new AbortController();
+  // Every request in flight listens on it (many regions, pages and retries): no leak warning.
+  setMaxListeners(0, controller.signal);
+  const timer = setTimeout(
+    () => controller.abort(new LiveSourceError("timeout", `no answer within the ${seconds} s live-data deadline (--live-timeout)`)),
+    Math.max(0, seconds * 1000),
+  );
+  timer.unref?.();
+  return controller.signal;
+}
+
+/** The deadline of a live operation: the one given, else one from `liveTimeoutSeconds` (else the default, when `fallbackSeconds` is given). */
+export function deadlineOf(access: LiveAccess, fallbackSeconds?: number): AbortSignal | undefined {
+  if (access.deadline) return access.deadline;
+  const seconds = access.liveTimeoutSeconds ?? fallbackSeconds;
+  return seconds === undefined ? undefined : liveDeadline(seconds);
+}
+
+/**
+ * The base URL of one API: the connection's override (tests), else the environment variable
+ * (`MULTICLOUD_ENDPOINT_AZURE_PRICES` and friends: a proxy, a private endpoint or a fake), else
+ * undefined (the public endpoint). A variable that is not an http(s) URL is a "rejected" failure,
+ * so the provider falls back with a warning that names the variable.
+ */
+export function endpointOf(connection: Connection, api: string, variable: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const given = connection.endpoints?.[api];
+  if (given) return given;
+  const value = env[variable]?.trim();
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new LiveSourceError("rejected", `${variable} is not an http(s) base URL: ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value)}`);
+  }
+  return value;
 }

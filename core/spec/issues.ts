@@ -24,17 +24,30 @@ export function formatPath(path: IssuePath): string {
 /** One problem per zod issue (one per unknown key), in document order of paths. */
 export function describeIssues(schema: z.ZodType, input: unknown, issues: readonly z.core.$ZodIssue[]): SpecProblem[] {
   const problems: SpecProblem[] = [];
+  // A required field that a misspelt key stands for ("memory" for memoryGiB) is one problem, not two.
+  const suggested = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const allowed = allowedKeys(schema, issue.path);
+    for (const key of issue.keys) {
+      const best = closestKey(key, allowed);
+      if (best !== undefined) suggested.add(formatPath([...issue.path, best]));
+    }
+  }
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       const allowed = allowedKeys(schema, issue.path);
       for (const key of issue.keys) {
+        const best = closestKey(key, allowed);
+        const hint = best === undefined ? "" : ` (did you mean "${best}"?)`;
         problems.push({
           path: [...issue.path, key],
-          message: `unknown field${didYouMean(key, allowed)}; expected one of: ${allowed.join(", ")}`,
+          message: `unknown field${hint}; expected one of: ${allowed.join(", ")}`,
         });
       }
       continue;
     }
+    if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined && suggested.has(formatPath(issue.path))) continue;
     if (issue.code === "invalid_union" || issue.code === "invalid_key" || issue.code === "invalid_element") {
       const nested = (issue as { issues?: z.core.$ZodIssue[] }).issues ?? [];
       if (issue.code === "invalid_key") {
@@ -152,4 +165,17 @@ function unwrap(node: unknown): unknown {
   let current = node;
   for (let def = defOf(current); def?.innerType; def = defOf(current)) current = def.innerType;
   return current;
+}
+
+/**
+ * The allowed key an unknown one most likely means: the closest by edit distance, else the one it
+ * is the start of ("memory" for memoryGiB, "gpu" for gpus, "region" for regions). Undefined if none.
+ */
+export function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  const near = /^ \(did you mean "(.*)"\?\)$/.exec(didYouMean(key, allowed))?.[1];
+  if (near !== undefined) return near;
+  const lower = key.toLowerCase();
+  if (lower.length < 3) return undefined;
+  const prefixed = allowed.filter((a) => a.toLowerCase().startsWith(lower) || lower.startsWith(a.toLowerCase()));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }

@@ -50,7 +50,31 @@ export function problemsError(what: string, lines: readonly string[]): UserError
 /** Reads a YAML or JSON spec file: a missing file, a syntax error or an invalid field is a UserError. */
 export function loadSpecFile(file: string, catalog: Catalog, clouds: CloudSet): WorkloadSpec {
   const { data, locate } = readYamlFile(file, "spec");
+  return validateSpecData(data, file, catalog, clouds, locate);
+}
+
+/** The name messages give a spec read from standard input (`multicloud plan -`). */
+export const STDIN_NAME = "<stdin>";
+
+/** A YAML or JSON spec given as text (standard input); messages name it `name` ("<stdin>"). */
+export function loadSpecText(text: string, catalog: Catalog, clouds: CloudSet, name = STDIN_NAME): WorkloadSpec {
+  if (text.trim() === "") throw new UserError(`${name}: the spec is empty (pipe a YAML or JSON workload spec into \`multicloud plan -\`)`);
+  const { data, locate } = readYamlText(text, name, "spec");
+  return validateSpecData(data, name, catalog, clouds, locate);
+}
+
+function validateSpecData(data: unknown, name: string, catalog: Catalog, clouds: CloudSet, locate: Locator): WorkloadSpec {
+  if (looksLikeBackupSpec(data)) {
+    throw new UserError(`${name}: this is a backup spec (it has source and sizeGiB, no demand): use \`multicloud backup plan ${name === STDIN_NAME ? "FILE" : name}\``);
+  }
   return validateSpec(data, catalog, clouds, locate);
+}
+
+/** A cross-cloud backup spec (examples/backup): `source` and `sizeGiB`, and no workload `demand`. */
+export function looksLikeBackupSpec(data: unknown): boolean {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return false;
+  const keys = data as Record<string, unknown>;
+  return "source" in keys && "sizeGiB" in keys && !("demand" in keys);
 }
 
 /** Parses a YAML (or JSON) file, with a locator from field paths to `file:line`. */
@@ -62,6 +86,13 @@ export function readYamlFile(file: string, what: string): { data: unknown; locat
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(code === "ENOENT" ? `${what} file not found: ${file}` : `cannot read ${what} file ${file}: ${(err as Error).message}`);
   }
+  return readYamlText(text, file, what);
+}
+
+/** Parses YAML (or JSON) text read from `file` (a path, or "<stdin>"), with a locator to `file:line`. */
+export function readYamlText(text: string, file: string, what: string): { data: unknown; locate: Locator } {
+  // CR-only line endings (old Mac editors) would otherwise read as one empty-looking line.
+  if (text.includes("\r") && !text.includes("\n")) text = text.replace(/\r/g, "\n");
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -87,5 +118,25 @@ export function readYamlFile(file: string, what: string): { data: unknown; locat
     }
     return file;
   };
-  return { data: doc.toJS(), locate };
+  return { data: yamlToJs(doc, file, what), locate };
+}
+
+/**
+ * Limits on what a YAML file may expand to: `maxAliasCount` stops an alias bomb (a few lines that
+ * expand to billions of nodes). No real spec or stack config uses more than a handful of aliases.
+ */
+export const YAML_MAX_ALIAS_COUNT = 100;
+
+/** `doc.toJS()` with the `yaml` package's resource limits reported as a UserError naming the file. */
+export function yamlToJs(doc: { toJS(options?: { maxAliasCount?: number }): unknown }, file: string, what: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/alias/i.test(message)) {
+      throw new UserError(`${file}: the ${what} file expands too many YAML aliases (more than ${YAML_MAX_ALIAS_COUNT} alias uses, a resource-exhaustion guard); write the values out instead of aliasing them`);
+    }
+    if (err instanceof RangeError) throw new UserError(`${file}: the ${what} file is nested too deeply to read (${message})`);
+    throw new UserError(`${file}: cannot read the ${what} file (${message})`);
+  }
 }

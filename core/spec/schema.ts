@@ -16,6 +16,15 @@ const share = (what: string) =>
 
 const positiveInt = z.number().int().min(1);
 
+/** Most replicas a spec may demand; also the cap on replicas per instance (a fit above R is never used). */
+export const MAX_REPLICAS = 100_000;
+/**
+ * Smallest per-replica sizes: 0.001 vCPU (a millicore, the Kubernetes request unit) and 0.001 GiB
+ * (about 1 MiB). Below these, replicas per instance reaches 1e15 and the solver rejects the model.
+ */
+export const MIN_CPU = 0.001;
+export const MIN_MEMORY_GIB = 0.001;
+
 const providerSchema = z.strictObject({
   regions: z.array(z.string().min(1)).min(1).optional(),
   discount: z.number().min(0).max(0.99).default(0),
@@ -35,9 +44,9 @@ function buildWorkloadSpecSchema(clouds: CloudSet) {
       .string()
       .regex(/^[a-z][a-z0-9-]{0,39}$/, "expected a lower-case name of letters, digits and '-', starting with a letter, at most 40 characters (it names cloud resources)"),
     demand: z.strictObject({
-      replicas: positiveInt.max(100_000),
-      cpu: z.number().positive(),
-      memoryGiB: z.number().positive(),
+      replicas: positiveInt.max(MAX_REPLICAS),
+      cpu: z.number().min(MIN_CPU, `expected at least ${MIN_CPU} vCPU per replica (one thousandth of a vCPU; smaller sizes make the replicas-per-instance count astronomical)`),
+      memoryGiB: z.number().min(MIN_MEMORY_GIB, `expected at least ${MIN_MEMORY_GIB} GiB per replica (about 1 MiB; smaller sizes make the replicas-per-instance count astronomical)`),
       gpus: z.number().int().min(0).default(0),
       fromMetrics: fromMetricsSchema(clouds).optional(),
     }),

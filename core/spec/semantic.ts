@@ -53,7 +53,7 @@ export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, cl
       if (!available.has(region)) {
         problems.push({
           path: ["providers", provider, "regions", i],
-          message: `unknown ${provider} region "${region}"${didYouMean(region, [...available])}`,
+          message: `unknown ${provider} region "${region}"${otherCloudsRegion(region, provider, known, clouds) ?? didYouMean(region, [...available])}`,
         });
       }
     });
@@ -78,4 +78,20 @@ export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, cl
     }
   }
   return problems;
+}
+
+/**
+ * ` (that is an Azure region: list it under providers.azure)` when `region` is another cloud's
+ * region (in the catalog or the cloud's region table), else undefined.
+ */
+function otherCloudsRegion(region: string, provider: string, known: ReadonlyMap<string, ReadonlySet<string>>, clouds: CloudSet): string | undefined {
+  const owners = clouds.adapters.filter((c) => c.name !== provider && (known.get(c.name)?.has(region) || clouds.placeOf(c.name, region) !== undefined));
+  if (owners.length === 0) return undefined;
+  const names = owners.map((c) => c.displayName);
+  const under = owners.map((c) => `providers.${c.name}`);
+  return ` (that is ${article(names[0]!)} ${names.join(" or ")} region: list it under ${under.join(" or ")})`;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
 }

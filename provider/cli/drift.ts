@@ -6,6 +6,7 @@ import type { DriftSettings } from "../../core/drift/drift";
 import { driftAll } from "../../core/drift/drift-all";
 import { proposedCount, renderDriftJson, renderDriftMarkdown, renderDriftTable } from "../../core/drift/render";
 import type { Io } from "./io";
+import { checkLiveOffline } from "./plan";
 import type { CloudSet } from "../../core/clouds/cloud-set";
 
 export const DRIFT_FORMATS = ["table", "markdown", "json"] as const;
@@ -27,6 +28,7 @@ export interface DriftCommandOptions {
 
 /** Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to propose, 2 proposed, 1 error. */
 export async function driftCommand(options: DriftCommandOptions, io: Io, clouds: CloudSet): Promise<number> {
+  checkLiveOffline(options);
   const settings = parseSettings(options);
   const config = readStackConfig(options.stackConfig, clouds);
   const exported = options.stackExport ? readStackExport(options.stackExport, clouds) : {};

@@ -12,24 +12,28 @@ import { failoverDrill, type FailoverReport } from "../../core/failover/drill";
 import { renderFailoverJson, renderFailoverMarkdown, renderFailoverTable, type FailoverFormat } from "../../core/failover/render";
 import type { CloudSet } from "../../core/clouds/cloud-set";
 import type { Io } from "./io";
+import { checkLiveOffline, planWarnings } from "./plan";
 
 export interface FailoverCommandOptions {
   stackConfig?: string;
   catalog?: string;
   offline: boolean;
   live?: boolean;
+  /** Seconds for all live data (--live-timeout); default 20. */
+  liveTimeout?: number;
   format: FailoverFormat;
 }
 
 export async function failoverCommand(specFile: string | undefined, options: FailoverCommandOptions, io: Io, clouds: CloudSet): Promise<number> {
+  checkLiveOffline(options);
   if ((specFile === undefined) === (options.stackConfig === undefined)) {
     throw new UserError("failover: give a spec file, or --stack-config Pulumi.<stack>.yaml for every pinned workload (one of the two)");
   }
   const reports: FailoverReport[] = [];
   if (specFile !== undefined) {
     const spec = loadSpecFile(specFile, resolveCatalog(clouds, { catalogFile: options.catalog }), clouds);
-    const { plan, warnings } = await planLive(spec, { clouds, catalogFile: options.catalog, offline: options.offline, live: options.live });
-    for (const w of warnings) io.stderr(`warning: ${w}\n`);
+    const { plan, warnings } = await planLive(spec, { clouds, catalogFile: options.catalog, offline: options.offline, live: options.live, liveTimeoutSeconds: options.liveTimeout });
+    for (const w of [...warnings, ...planWarnings(spec, plan)]) io.stderr(`warning: ${w}\n`);
     reports.push(failoverDrill(plan, spec, clouds));
   } else {
     const config = readStackConfig(options.stackConfig!, clouds);

@@ -5,28 +5,39 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { UserError } from "../../core/util/errors";
-import { FORMATS } from "../../core/plan/format";
-import { planCommand } from "./plan";
-import { driftCommand, DRIFT_FORMATS } from "./drift";
-import { DEFAULT_DRIFT_SETTINGS } from "../../core/drift/drift";
-import { backupPlanCommand } from "./backup";
-import { failoverCommand } from "./failover";
-import { FAILOVER_FORMATS } from "../../core/failover/render";
-import { pricesRefreshCommand, pricesShowCommand } from "./prices";
 import { readFileSync } from "node:fs";
 import { packagePath } from "../../core/util/package-root";
 import type { CloudSet } from "../../core/clouds/cloud-set";
-import { CLOUDS } from "../../clouds/registry";
 import { processIo, type Io } from "./io";
 import { DEFAULT_LIVE_TIMEOUT_SECONDS } from "../../core/prices/source";
+// Type-only: the values are copied below, so that `--help` (and every command) loads only what it
+// runs; each command's modules are imported inside its action. The checks keep the copies exact.
+import type { FORMATS } from "../../core/plan/format";
+import type { DRIFT_FORMATS } from "./drift";
+import type { FAILOVER_FORMATS } from "../../core/failover/render";
 
-function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Command {
+/** A compile-time check that two types are the same (a copied constant still matches its source). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const PLAN_FORMAT_CHOICES = ["table", "json", "markdown"] as const;
+const DRIFT_FORMAT_CHOICES = ["table", "markdown", "json"] as const;
+const FAILOVER_FORMAT_CHOICES = ["table", "markdown", "json"] as const;
+const formatsMatch: [Same<typeof PLAN_FORMAT_CHOICES, typeof FORMATS>, Same<typeof DRIFT_FORMAT_CHOICES, typeof DRIFT_FORMATS>, Same<typeof FAILOVER_FORMAT_CHOICES, typeof FAILOVER_FORMATS>] = [true, true, true];
+void formatsMatch;
+/**
+ * DEFAULT_DRIFT_SETTINGS of core/drift/drift.ts, for the help text; the drift action checks that
+ * they still agree (importing that module here would load the optimizer for `--help`).
+ */
+export const DRIFT_HELP_DEFAULTS = { minSavingsPct: 5, maxDisruption: 0.5 } as const;
+
+function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number) => void): Command {
   const root = new Command("multicloud")
     .description("Place compute across AWS, Azure and GCP at the lowest cost that meets your constraints.")
     .version((JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run with --help for usage)");
+  /** The registry's clouds unless the caller brought its own; loaded only when a command runs. */
+  const clouds = async (): Promise<CloudSet> => cloudSet ?? (await import("../../clouds/registry")).CLOUDS;
 
   root
     .command("plan")
@@ -34,14 +45,15 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .argument("<spec>", "workload spec file (YAML or JSON)")
     .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(PLAN_FORMAT_CHOICES).default("table"))
     .option("--out <file>", "write the output to a file instead of stdout")
     .option("--stack-config <file>", "Pulumi.<stack>.yaml: show the plan against the one pinned there (exit 0 same, 2 changed or not pinned); with --write, pin it")
     .option("--write", "pin the plan under multicloud:placements in --stack-config, keeping the rest of the file")
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
     .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
     .action(async (spec: string, options) => {
-      setCode(await planCommand(spec, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, clouds));
+      const { planCommand } = await import("./plan");
+      setCode(await planCommand(spec, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, await clouds()));
     });
 
   root
@@ -50,15 +62,17 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .requiredOption("--stack-config <file>", "Pulumi.<stack>.yaml holding multicloud:placements")
     .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
-    .option("--min-savings <pct>", "propose a move only when it saves at least this percent", String(DEFAULT_DRIFT_SETTINGS.minSavingsPct))
-    .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", String(DEFAULT_DRIFT_SETTINGS.maxDisruption))
+    .option("--min-savings <pct>", "propose a move only when it saves at least this percent", String(DRIFT_HELP_DEFAULTS.minSavingsPct))
+    .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", String(DRIFT_HELP_DEFAULTS.maxDisruption))
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
     .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
     .option("--stack-export <file>", "`pulumi stack export` output: placements of deployed workloads the config does not pin")
-    .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMATS).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMAT_CHOICES).default("table"))
     .option("--write", "rewrite --stack-config with the proposed placements, keeping the rest of the file")
     .action(async (options) => {
-      setCode(await driftCommand({ ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, clouds));
+      const [{ driftCommand }, { DEFAULT_DRIFT_SETTINGS }] = await Promise.all([import("./drift"), import("../../core/drift/drift")]);
+      checkDriftDefaults(DEFAULT_DRIFT_SETTINGS);
+      setCode(await driftCommand({ ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, await clouds()));
     });
 
   root
@@ -70,9 +84,10 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1)")
     .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
-    .addOption(new Option("--format <format>", "output format").choices(FAILOVER_FORMATS).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(FAILOVER_FORMAT_CHOICES).default("table"))
     .action(async (spec: string | undefined, options) => {
-      setCode(await failoverCommand(spec, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, clouds));
+      const { failoverCommand } = await import("./failover");
+      setCode(await failoverCommand(spec, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, await clouds()));
     });
 
   root
@@ -81,19 +96,21 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .command("plan")
     .description("choose the cheapest backup destination for a backup spec and show the cost breakdown (offline)")
     .argument("<spec>", "backup spec file (YAML or JSON)")
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(PLAN_FORMAT_CHOICES).default("table"))
     .option("--out <file>", "write the output to a file instead of stdout")
     .action(async (spec: string, options) => {
-      setCode(await backupPlanCommand(spec, options, io, clouds));
+      const { backupPlanCommand } = await import("./backup");
+      setCode(await backupPlanCommand(spec, options, io, await clouds()));
     });
-  const prices = root.command("prices").description("live prices: fill the on-disk cache, or show one instance type's prices");
+  const prices = root.command("prices").description("prices: fill the on-disk cache, show one instance type's prices, or export them as a catalog file");
   prices
     .command("refresh")
     .description("fetch live prices into the cache (ignores its 24 h TTL); progress on stderr")
     .option("--provider <name>", "only this provider (default: every provider with live prices)")
     .option("--regions <regions...>", "only these regions (comma- or space-separated; default: every region)")
     .action(async (options) => {
-      setCode(await pricesRefreshCommand(options, io, { clouds }));
+      const { pricesRefreshCommand } = await import("./prices");
+      setCode(await pricesRefreshCommand(options, io, { clouds: await clouds() }));
     });
   prices
     .command("show")
@@ -106,9 +123,31 @@ function program(io: Io, clouds: CloudSet, setCode: (code: number) => void): Com
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (type: string, options) => {
-      setCode(await pricesShowCommand(type, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, { clouds }));
+      const { pricesShowCommand } = await import("./prices");
+      setCode(await pricesShowCommand(type, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, { clouds: await clouds() }));
+    });
+  prices
+    .command("export")
+    .description("write the prices a plan would use now (any source) as a --catalog CSV file")
+    .option("--provider <name>", "only this provider (default: every provider)")
+    .option("--regions <regions...>", "only these regions (comma- or space-separated; default: every region)")
+    .option("--out <file>", "write the CSV to a file (atomically) instead of stdout")
+    .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
+    .option("--live", "fetch live prices first (also MULTICLOUD_LIVE=1)")
+    .option("--live-timeout <seconds>", "one deadline for all live data (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
+    .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
+    .action(async (options) => {
+      const { pricesExportCommand } = await import("./prices");
+      setCode(await pricesExportCommand({ ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, { clouds: await clouds() }));
     });
   return root;
+}
+
+/** The help text's copy of the drift defaults must be the defaults drift uses. */
+function checkDriftDefaults(actual: { minSavingsPct: number; maxDisruption: number }): void {
+  if (actual.minSavingsPct !== DRIFT_HELP_DEFAULTS.minSavingsPct || actual.maxDisruption !== DRIFT_HELP_DEFAULTS.maxDisruption) {
+    throw new Error(`DRIFT_HELP_DEFAULTS in provider/cli/main.ts (${JSON.stringify(DRIFT_HELP_DEFAULTS)}) differ from DEFAULT_DRIFT_SETTINGS (${JSON.stringify(actual)})`);
+  }
 }
 
 /** Live price and metrics APIs are opt-in, so that a plan on a machine without network never waits. */
@@ -135,7 +174,7 @@ function offline(options: { offline?: boolean }): boolean {
  * Runs the CLI on `argv` (without node and script) and returns the exit code. `clouds` is the
  * registry's list unless a caller (a test with a fourth cloud) brings its own.
  */
-export async function run(argv: readonly string[], io: Io = processIo, clouds: CloudSet = CLOUDS): Promise<number> {
+export async function run(argv: readonly string[], io: Io = processIo, clouds?: CloudSet): Promise<number> {
   let code = 0;
   try {
     await program(io, clouds, (c) => (code = c)).parseAsync([...argv], { from: "user" });

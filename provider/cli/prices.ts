@@ -3,10 +3,16 @@
  * library (core/prices), render. Progress and notes go to stderr, results to stdout; the commands
  * return exit codes and never exit.
  *
- * `refresh` always goes to the network (it is how the cache is filled); `show` resolves prices the
- * way `plan` does: cache or snapshot, live with --live, no network with --offline.
+ * `refresh` always goes to the network (it is how the cache is filled; MULTICLOUD_OFFLINE=1 refuses it); `show` resolves prices the
+ * way `plan` does: cache or snapshot, live with --live, no network with --offline; `export` writes
+ * the prices so resolved as a catalog CSV that `--catalog` reads back to the same plans.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import Table from "cli-table3";
+import { catalogToCsv } from "../../core/catalog/csv";
+import { resolveCatalog } from "../../core/catalog/resolve";
+import { writeFileAtomic } from "../../core/util/files";
 import { CLOUDS } from "../../clouds/registry";
 import { cmp, type InstanceOffer } from "../../core/catalog/offer";
 import { loadSnapshot } from "../../core/catalog/snapshot";
@@ -16,6 +22,7 @@ import { resolvePrices, type ResolvePricesOptions } from "../../core/prices/reso
 import { usd } from "../../core/util/units";
 import { UserError, didYouMean } from "../../core/util/errors";
 import type { Io } from "./io";
+import { checkLiveOffline } from "./plan";
 import type { CloudSet } from "../../core/clouds/cloud-set";
 
 /** Endpoint, credential and timing overrides: loopback fakes in tests; empty in real use. */
@@ -61,6 +68,9 @@ export function refreshTargets(options: RefreshCommandOptions, clouds: CloudSet 
 }
 
 export async function pricesRefreshCommand(options: RefreshCommandOptions, io: Io, { clouds = CLOUDS, ...deps }: LiveDeps = {}): Promise<number> {
+  if (process.env.MULTICLOUD_OFFLINE === "1") {
+    throw new UserError("prices refresh fetches live prices, and MULTICLOUD_OFFLINE=1 forbids the network: unset MULTICLOUD_OFFLINE to refresh the cache");
+  }
   const { providers, regions } = refreshTargets(options, clouds);
   const request: RefreshOptions = { clouds, providers, regions, ...deps, onProgress: (p) => io.stderr(`${p.provider}: ${p.message}\n`) };
   const outcomes = await refreshPrices(request);
@@ -78,11 +88,14 @@ export interface ShowCommandOptions {
   region?: string;
   catalog?: string;
   live: boolean;
+  /** Seconds for all live data (--live-timeout); default 20. */
+  liveTimeout?: number;
   offline: boolean;
   format: "table" | "json";
 }
 
 export async function pricesShowCommand(instanceType: string, options: ShowCommandOptions, io: Io, { clouds = CLOUDS, ...deps }: LiveDeps = {}): Promise<number> {
+  checkLiveOffline(options);
   const snapshot = loadSnapshot();
   const known = regionsByProvider(snapshot);
   const providers = clouds.names.filter((p) => !options.region || known.get(p)?.has(options.region));
@@ -100,6 +113,7 @@ export async function pricesShowCommand(instanceType: string, options: ShowComma
     catalogFile: options.catalog,
     live: options.live,
     offline: options.offline,
+    liveTimeoutSeconds: options.liveTimeout,
   });
   for (const w of resolved.warnings) io.stderr(`warning: ${w}\n`);
   const offers = resolved.catalog.offers.filter((o) => o.instanceType === instanceType && (!options.region || o.region === options.region));
@@ -125,4 +139,74 @@ export async function pricesShowCommand(instanceType: string, options: ShowComma
   }
   io.stdout(`${instanceType}: ${first.vcpu} vCPU, ${first.memoryGiB} GiB${gpus}, ${first.arch}${first.burstable ? ", burstable" : ""}\n${table.toString()}\n`);
   return 0;
+}
+
+export interface ExportCommandOptions {
+  provider?: string;
+  /** Region names; may be comma-separated. */
+  regions?: string[];
+  out?: string;
+  catalog?: string;
+  live: boolean;
+  /** Seconds for all live data (--live-timeout); default 20. */
+  liveTimeout?: number;
+  offline: boolean;
+}
+
+/**
+ * `multicloud prices export`: the prices a plan would use now (file, live, cache or snapshot,
+ * resolved exactly as `plan` resolves them) as a catalog CSV that `--catalog` reads back to the
+ * same plans. Every provider and region by default; `--provider` and `--regions` narrow it.
+ */
+export async function pricesExportCommand(options: ExportCommandOptions, io: Io, { clouds = CLOUDS, ...deps }: LiveDeps = {}): Promise<number> {
+  checkLiveOffline(options);
+  if (options.provider !== undefined && !clouds.has(options.provider)) {
+    throw new UserError(`--provider: unknown provider "${options.provider}"${didYouMean(options.provider, clouds.names)}; expected one of ${clouds.names.join(", ")}`);
+  }
+  if (options.out !== undefined) checkOutDir(options.out);
+  // Regions the current sources know: the snapshot's, with a catalog file's for the providers it lists.
+  const known = regionsByProvider(resolveCatalog(clouds, { catalogFile: options.catalog }));
+  let providers = options.provider !== undefined ? [options.provider] : [...clouds.names];
+  const wanted = regionList(options.regions);
+  const regions: Record<string, string[]> = {};
+  if (wanted.length > 0) {
+    for (const r of wanted) {
+      const owners = providers.filter((p) => known.get(p)?.has(r));
+      if (owners.length === 0) {
+        const all = providers.flatMap((p) => [...(known.get(p) ?? [])]);
+        throw new UserError(`--regions: unknown region "${r}"${options.provider ? ` for ${options.provider}` : ""}${didYouMean(r, all)}`);
+      }
+      for (const p of owners) (regions[p] ??= []).push(r);
+    }
+    providers = providers.filter((p) => regions[p] !== undefined);
+  }
+  const resolved = await resolvePrices({
+    ...deps,
+    clouds,
+    providers,
+    regions,
+    catalogFile: options.catalog,
+    live: options.live,
+    offline: options.offline,
+    liveTimeoutSeconds: options.liveTimeout,
+  });
+  for (const w of resolved.warnings) io.stderr(`warning: ${w}\n`);
+  const selected = new Set(providers);
+  const offers = resolved.catalog.offers.filter((o) => selected.has(o.provider) && (wanted.length === 0 || regions[o.provider]!.includes(o.region)));
+  if (offers.length === 0) throw new UserError("no prices to export for the providers and regions asked for");
+  const text = catalogToCsv(offers);
+  if (options.out !== undefined) {
+    writeFileAtomic(options.out, text);
+    const sources = resolved.providers.filter((p) => selected.has(p.provider)).map((p) => `${p.provider} ${p.source} ${p.asOf}`).join(", ");
+    io.stderr(`wrote ${offers.length} offers (${sources}) to ${options.out}\n`);
+  } else {
+    io.stdout(text);
+  }
+  return 0;
+}
+
+/** `--out` into a folder that does not exist fails before any price work, naming the folder. */
+function checkOutDir(out: string): void {
+  const dir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`--out ${out}: the folder ${dir} does not exist`);
 }

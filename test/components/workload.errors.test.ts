@@ -101,7 +101,7 @@ describe("MultiCloudWorkload with bad args", () => {
     const message = await failWith(args);
     expect(message).toMatch(/^invalid MultiCloudWorkload "web" args \(2 problems\):/);
     expect(message).toContain('tag: unknown field (did you mean "tags"?)');
-    expect(message).toContain("demand.cpu: expected a number > 0, got -2");
+    expect(message).toContain("demand.cpu: expected a number >= 0.001, got -2");
   });
 
   it("names a missing catalog file", async () => {

@@ -9,6 +9,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { pricesRefreshCommand, pricesShowCommand, refreshTargets, type LiveDeps } from "../../provider/cli/prices";
 import { run } from "../../provider/cli/main";
 import type { Io } from "../../provider/cli/io";
+import { pricesStale } from "../../core/plan/plan";
+import { ageInMonths } from "../../core/plan/format";
+
+function months(asOf: string): string {
+  const n = ageInMonths(asOf, new Date());
+  return `${n} month${n === 1 ? "" : "s"}`;
+}
 import type { FakeServer } from "../fakes/http";
 import { startAzureRetailFake } from "../fakes/azure-retail";
 import { FAST_POLICY, noSleep } from "../fakes/policy";
@@ -93,12 +100,12 @@ describe("multicloud plan", () => {
     const io = capture();
     const started = Date.now();
     expect(await run(["plan", "examples/web/workload.yaml", "--format", "json"], io)).toBe(0);
-    expect(io.err).toBe("");
-    expect(JSON.parse(io.out).prices).toEqual({
-      aws: { source: "snapshot", asOf: expect.any(String) },
-      azure: { source: "snapshot", asOf: "2026-06-18" },
-      gcp: { source: "snapshot", asOf: expect.any(String) },
-    });
+    // No warning but staleness: the embedded snapshot's prices older than 90 days say so, once per provider.
+    const prices = JSON.parse(io.out).prices as Record<string, { source: string; asOf: string; stale?: true }>;
+    expect(Object.keys(prices)).toEqual(["aws", "azure", "gcp"]);
+    const stale = Object.keys(prices).filter((p) => pricesStale(prices[p]!.asOf, new Date()));
+    for (const [p, entry] of Object.entries(prices)) expect(entry).toEqual({ source: "snapshot", asOf: p === "azure" ? "2026-06-18" : expect.any(String), ...(stale.includes(p) ? { stale: true } : {}) });
+    expect(io.err).toBe(stale.map((p) => `warning: ${p}: snapshot prices as of ${prices[p]!.asOf} are ${months(prices[p]!.asOf)} old (stale after 90 days): plan with --live, or run \`multicloud prices refresh\`\n`).join(""));
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
@@ -108,7 +115,7 @@ describe("multicloud plan", () => {
     const io = capture();
     expect(await run(["plan", "examples/web/workload.yaml", "--format", "json", "--offline"], io)).toBe(0);
     const plan = JSON.parse(io.out);
-    expect(plan.prices.azure).toEqual({ source: "cache", asOf: "2026-07-20" });
+    expect(plan.prices.azure).toEqual({ source: "cache", asOf: "2026-07-20", stale: true });
     expect(io.err).toMatch(/^warning: azure: using cached prices fetched 2026-07-20 \(\d+ days old\), older than the 24 h TTL/);
   });
 });
