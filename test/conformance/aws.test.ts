@@ -14,12 +14,13 @@
  * reference (vpcId, subnetId, ...) is resolved to its resource by id and type.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { MultiCloudWorkload, type MultiCloudWorkloadArgs } from "../../components";
+import type { MultiCloudWorkloadArgs } from "../../components";
 import type { InstanceOffer } from "../../core/catalog/offer";
 import type { Plan } from "../../core";
 import { offer } from "../helpers/catalog";
-import { setupPulumi, valueOf, type Recorded } from "../components/harness";
+import { setupPulumi, type Recorded } from "../components/harness";
 import { webArgs } from "../components/scenario";
+import { deployWorkload } from "../components/deploy";
 
 const T = {
   vpc: "aws:ec2/vpc:Vpc",
@@ -137,10 +138,7 @@ beforeAll(async () => {
   // One after another: Pulumi's mocks are process-global.
   for (const scenario of SCENARIOS) {
     const h = await setupPulumi({ stack: "dev" });
-    const workload = new MultiCloudWorkload("web", scenario.args);
-    await workload.ready();
-    await h.settle();
-    const plan = (await valueOf(workload.plan)) as unknown as Plan;
+    const { plan } = await deployWorkload(h, scenario.args);
     deployed.set(scenario.name, { scenario, plan, graph: graphOf(h.resources.filter((r) => r.type.startsWith("aws:")), scenario.args.assignPublicIp ?? false) });
   }
 }, 120_000);
@@ -1080,10 +1078,7 @@ describe("AWS capacity alerts", () => {
     };
     const scenario = get("traffic, internal, two regions").scenario;
     const args = { ...scenario.args, traffic: { ...scenario.args.traffic!, notification: { email: "oncall@example.com" } } };
-    const workload = new MultiCloudWorkload("web", args);
-    await workload.ready();
-    await h.settle();
-    const plan = (await valueOf(workload.plan)) as unknown as Plan;
+    const { plan } = await deployWorkload(h, args);
     notified = { scenario: { name: "traffic with notification", args }, plan, graph: graphOf(h.resources.filter((r) => r.type.startsWith("aws:"))) };
   }, 60_000);
 

@@ -8,12 +8,13 @@
  * /tmp/research/azure-rules.md (Microsoft Learn pages, or the REST text azure-native copies into
  * its .d.ts files where marked); nothing here is guessed.
  */
+import { deployWorkload } from "../components/deploy";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MultiCloudWorkload, type MultiCloudWorkloadArgs } from "../../components";
 import type { InstanceOffer } from "../../core/catalog/offer";
 import type { Plan } from "../../core";
 import { offer } from "../helpers/catalog";
-import { catalogFile, setupPulumi, valueOf, type Recorded } from "../components/harness";
+import { catalogFile, setupPulumi, type Recorded } from "../components/harness";
 import { SSH_KEY, webArgs } from "../components/scenario";
 import { resolveTraffic, trafficSchema, type Traffic } from "../../core/spec/traffic";
 
@@ -94,10 +95,7 @@ const runs = new Map<string, Run>();
 beforeAll(async () => {
   for (const scenario of SCENARIOS) {
     const h = await setupPulumi({ stack: "dev" });
-    const workload = new MultiCloudWorkload("web", scenario.args);
-    await workload.ready();
-    await h.settle();
-    const plan = (await valueOf(workload.plan)) as unknown as Plan;
+    const { plan } = await deployWorkload(h, scenario.args);
     runs.set(scenario.name, { scenario, plan, resources: [...h.resources] });
   }
 }, 120_000);
@@ -947,10 +945,7 @@ describe("Azure capacity alerts", () => {
     const base = run("traffic: public, tcp, two regions").scenario.args;
     const args = { ...base, traffic: { ...base.traffic!, notification: { email: "oncall@example.com" } } };
     const h = await setupPulumi({ stack: "dev" });
-    const workload = new MultiCloudWorkload("web", args);
-    await workload.ready();
-    await h.settle();
-    notified = { scenario: { name: "traffic with notification", args }, plan: (await valueOf(workload.plan)) as unknown as Plan, resources: [...h.resources] };
+    notified = { scenario: { name: "traffic with notification", args }, plan: (await deployWorkload(h, args)).plan, resources: [...h.resources] };
   }, 60_000);
 
   it("every matrix run's alerts, and a notified run's alerts and action groups, meet every documented rule (the matrix rules too)", () => {
