@@ -9,7 +9,7 @@ import { validateSpec } from "./spec/load";
 import type { OptimizeSettings } from "./optimizer/optimize";
 import type { Plan } from "./plan/plan";
 import { planSpec } from "./plan/plan-spec";
-import { overheadsFor } from "./plan/overheads";
+import { specSettings } from "./plan/spec-settings";
 import { resolveCatalog } from "./catalog/resolve";
 import { planLive, type LivePlan, type LivePlanOptions } from "./prices/plan-live";
 
@@ -33,7 +33,7 @@ export { decideDemand, type DemandDecision } from "./metrics/demand";
 /** Validates raw spec input (component args, parsed YAML) and plans it. */
 export async function planWorkload(input: unknown, catalog: Catalog, clouds: CloudSet, settings: OptimizeSettings = {}): Promise<Plan> {
   const spec = validateSpec(input, catalog, clouds);
-  return planSpec(spec, catalog, { ...settings, overheads: settings.overheads ?? overheadsFor(spec, clouds) });
+  return planSpec(spec, catalog, specSettings(spec, clouds, settings));
 }
 
 /**

@@ -6,6 +6,13 @@
  */
 import { main } from "@pulumi/pulumi/provider";
 import { MulticloudProvider } from "./resources";
+import { setFlagsFromString } from "node:v8";
+
+// A `pulumi up` constructs a few workloads, one HiGHS solve each: as in the CLI (bin/multicloud.js),
+// V8's optimising compile of the solver's WebAssembly costs more than it saves over so few solves.
+// HiGHS is compiled on the first solve, after this line; node flags given by the user win.
+const nodeFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+if (!nodeFlags.some((f) => /^--(no-)?(liftoff|wasm-)/.test(f))) setFlagsFromString("--liftoff-only");
 
 MulticloudProvider.create()
   .then((provider) => main(provider, process.argv.slice(2)))

@@ -135,14 +135,15 @@ describe("multicloud plan", () => {
     const { code, stderr } = await cli("plan", spec, "--catalog", catalog);
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `error: invalid workload spec (2 problems):\n  ${spec}:3: demand.replicas: expected a number >= 1, got -3\n  ${spec}:7: constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling, traffic\n`,
+      `error: invalid workload spec (2 problems):\n  ${spec}:3: demand.replicas: expected a number >= 1, got -3\n  ${spec}:7: constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling, compliance, traffic\n`,
     );
   });
 
   it("runs as a real process from bin/ on the embedded snapshot (the README's first command)", () => {
     if (!fs.existsSync(path.join(root, "dist", "provider", "cli", "main.js"))) execFileSync("npm", ["run", "build"], { cwd: root });
     const result = spawnSync(process.execPath, [path.join(root, "bin", "multicloud.js"), "plan", "examples/web/workload.yaml"], { cwd: root, encoding: "utf8", env: { ...process.env, MULTICLOUD_OFFLINE: "1" } });
-    expect(result.stderr).toBe("");
+    // Nothing on stderr but the embedded snapshot's staleness (prices older than 90 days).
+    expect(result.stderr.replace(/^warning: \w+: snapshot prices as of \S+ are \d+ months? old \(stale after 90 days\).*\n/gm, "")).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^web: 48 replicas \(2 vCPU, 8 GiB each\) on \d+ instances, \$[\d,.]+\/month\n/);
     expect(result.stdout).toMatch(/prices: aws: snapshot prices as of/);

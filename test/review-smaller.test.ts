@@ -69,6 +69,7 @@ describe("--live with --offline", () => {
 
   it.each(commands)("%s: the two flags exclude each other", async (_name, argv) => {
     vi.stubEnv("MULTICLOUD_OFFLINE", "");
+    vi.stubEnv("MULTICLOUD_LIVE", "");
     const r = await cli([...argv, "--live", "--offline"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
@@ -77,6 +78,7 @@ describe("--live with --offline", () => {
 
   it.each(commands)("%s: so do --live and MULTICLOUD_OFFLINE=1", async (_name, argv) => {
     vi.stubEnv("MULTICLOUD_OFFLINE", "1");
+    vi.stubEnv("MULTICLOUD_LIVE", "");
     const r = await cli([...argv, "--live"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: --live and --offline exclude each other: .*--offline \(here MULTICLOUD_OFFLINE=1\) forbids the network/);

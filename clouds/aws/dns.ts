@@ -108,12 +108,17 @@ function emit(input: DnsEmitInput): DnsEmitResult {
 }
 
 function healthCheck(name: string, e: DnsEndpoint, byName: boolean, input: DnsEmitInput, opts: pulumi.CustomResourceOptions): HealthCheck {
-  const hc = input.traffic.healthCheck;
+  const { healthCheck: hc, targetPort } = input.traffic;
+  // Route 53 can only reach the load balancer's port, which forwards to targetPort: the workload's
+  // own check (protocol and path) applies there only when it probes targetPort; otherwise a TCP
+  // connect on the port, or every check would fail and Route 53 would answer all records (fail open,
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html).
+  const sameTarget = hc.port === targetPort;
   return new HealthCheck(name, {
-    type: hc.protocol.toUpperCase(),
+    type: sameTarget ? hc.protocol.toUpperCase() : "TCP",
     ...(byName ? { fqdn: e.address } : { ipAddress: ipv4(e) }),
     port: e.port,
-    ...(hc.path !== undefined ? { resourcePath: hc.path } : {}),
+    ...(sameTarget && hc.path !== undefined ? { resourcePath: hc.path } : {}),
     requestInterval: hc.intervalSeconds,
     failureThreshold: hc.unhealthyThreshold,
     tags: { Name: name },

@@ -124,7 +124,10 @@ export function regionalLoadBalancer(a: RegionalLoadBalancerArgs): RegionalLoadB
     tags,
   }, { ...opts, deleteBeforeReplace: true });
   const targetGroup = new lb.TargetGroup(logicalName, {
-    name: loadBalancerName(logicalName, String(t.targetPort)),
+    // The name carries the port and the VPC: a change of either replaces the group, created before
+    // the old one is deleted, and two groups may not share a name in a region (DuplicateTargetGroupName,
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html).
+    name: pulumi.output(a.vpcId).apply((vpc) => loadBalancerName(logicalName, `${t.targetPort}-${createHash("sha256").update(vpc).digest("hex").slice(0, 4)}`)),
     port: t.targetPort,
     protocol: "TCP",
     targetType: "instance",

@@ -181,7 +181,10 @@ function emitRegion(s: GcpSettings, r: RegionContext): RegionResult {
 
   const endpoint = passthroughBalancer(part("lb"), r.region, r.traffic, healthCheck, migs, network, opts);
   capacityPolicy({ logicalName: part("alert"), planned: r.groups.reduce((n, g) => n + g.minSize, 0), groups: migs, traffic: r.traffic, subject: `${workload} in ${r.region}`, labels, opts });
-  trafficFirewalls(part, network.network, r.traffic, common.ingressCidrs, targetTag, opts);
+  // Clients inside a network the component created reach an internal balancer from its range (a
+  // custom VPC denies all ingress by default); a given network's clients come from ingressCidrs.
+  const ownRange = s.networks?.[r.region] ? [] : [privateRanges("gcp", r.region).network];
+  trafficFirewalls(part, network.network, r.traffic, r.traffic.public ? common.ingressCidrs : [...new Set([...common.ingressCidrs, ...ownRange])], targetTag, opts);
   return { groups, endpoint };
 }
 
@@ -268,7 +271,10 @@ function passthroughBalancer(
  * Probes reach the instances on the health-check port from Google's probe ranges ("you must create
  * an ingress allow firewall rule that allows health check probes to reach your backend instances",
  * https://cloud.google.com/load-balancing/docs/firewall-rules); clients reach traffic.port from
- * the declared CIDRs, as a passthrough balancer keeps their source address.
+ * the declared CIDRs, as a passthrough balancer keeps their source address, and, for an internal
+ * balancer in a network the component created, from that network's range: a custom VPC has only
+ * the implied deny-all ingress rule (https://cloud.google.com/firewall/docs/firewalls#default_firewall_rules;
+ * the client rule of https://cloud.google.com/load-balancing/docs/internal/setting-up-internal).
  */
 function trafficFirewalls(part: (p: string) => string, network: pulumi.Input<string>, traffic: Traffic, ingressCidrs: readonly string[], targetTag: string, opts: pulumi.CustomResourceOptions): void {
   new compute.Firewall(part("hc"), {

@@ -49,6 +49,8 @@ export interface OptimizeSettings {
   keep?: { pinned: ReadonlyMap<string, number>; minKept: number };
   /** Fixed costs of using a region (../plan/overheads.ts), weighed in the optimum exactly. */
   overheads?: RegionOverheads;
+  /** The regions the residency rules allow (core/spec/residency.ts); absent: all. */
+  allowedRegion?: (provider: string, region: string) => boolean;
 }
 
 /** `provider/region/instanceType/lifecycle`: the identity of an allocation across plans. */
@@ -61,7 +63,7 @@ const optionKey = (o: PlacementOption) =>
 
 
 export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Placement> {
-  const { options, exclusions, offersConsidered } = placementOptions(spec, catalog.offers);
+  const { options, exclusions, offersConsidered } = placementOptions(spec, catalog.offers, settings.allowedRegion);
   if (options.length === 0) throw noEligibleOptionsError(spec, exclusions, offersConsidered);
 
   const constraints = constraintsOfSpec(spec);

@@ -55,7 +55,12 @@ export function discountedPrice(listUsd: number, discount: number): number {
   return round(listUsd * (1 - discount), 10);
 }
 
-export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOffer[]): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number } {
+/** `allowedRegion`: the residency rules (core/spec/residency.ts), when the spec has some. */
+export function placementOptions(
+  spec: WorkloadSpec,
+  offers: readonly InstanceOffer[],
+  allowedRegion?: (provider: string, region: string) => boolean,
+): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number } {
   const { instance, demand, constraints } = spec;
   const allowSpot = (constraints.maxSpotShare ?? 0) > 0;
   const familyViolation = familyRule(spec);
@@ -73,6 +78,7 @@ export function placementOptions(spec: WorkloadSpec, offers: readonly InstanceOf
     if (regions && !regions.has(offer.region)) continue;
     offersConsidered++;
 
+    if (allowedRegion && !allowedRegion(offer.provider, offer.region)) { exclude("compliance.residency"); continue; }
     if (instance.arch !== "any" && offer.arch !== instance.arch) { exclude("instance.arch"); continue; }
     if (instance.minVcpu !== undefined && offer.vcpu < instance.minVcpu) { exclude("instance.minVcpu"); continue; }
     if (instance.maxVcpu !== undefined && offer.vcpu > instance.maxVcpu) { exclude("instance.maxVcpu"); continue; }

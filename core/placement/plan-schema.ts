@@ -50,6 +50,7 @@ export const planSchema = z.looseObject({
       stale: z.literal(true).optional(),
     }),
   ),
+  compliance: z.looseObject({ residency: z.array(z.string()).optional() }).optional(),
   allocations: z.array(allocationSchema),
   overheads: z.array(z.looseObject({ provider: z.string().min(1), region: z.string().min(1), item: z.string().min(1), monthlyUsd: amount })).optional(),
   totals: z.looseObject({ replicas: count, vcpu: amount, memoryGiB: amount, hourlyUsd: amount, monthlyUsd: amount }),

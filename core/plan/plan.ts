@@ -53,6 +53,8 @@ export interface Plan {
    * than PRICES_STALE_AFTER_DAYS (absent otherwise, so a plan on fresh prices keeps its bytes);
    * provenance is in no hash.
    */
+  /** The compliance rules the plan was made under (only when the spec has some). */
+  compliance?: { residency?: string[] };
   prices: Record<string, PlanPrices>;
   allocations: PlanAllocation[];
   /**
@@ -153,6 +155,7 @@ export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Place
     workload: spec.name,
     specHash: specHash(spec),
     demand: { replicas: spec.demand.replicas, cpu: spec.demand.cpu, memoryGiB: spec.demand.memoryGiB, gpus: spec.demand.gpus, source: "static" },
+    ...(spec.compliance ? { compliance: spec.compliance } : {}),
     prices: priceProvenance(spec, catalog, now),
     allocations,
     // Only when there are some: a plan without overheads is byte-identical to one made before them.

@@ -11,6 +11,7 @@ import type { Plan } from "./plan";
 import { familyRule, replicaFit } from "../optimizer/options";
 import type { CloudSet } from "../clouds/cloud-set";
 import { USD_TOLERANCE } from "../util/units";
+import { describeResidency, residencyFilter } from "../spec/residency";
 import { providerReplicaCap, spotReplicaCap, constraintsOfSpec } from "../optimizer/model";
 
 export interface PlanViolation {
@@ -30,8 +31,12 @@ export function verifyPlan(plan: Plan, spec: WorkloadSpec, clouds: CloudSet): Pl
   const perProvider = new Map<string, number>();
   const familyOf = familyRule(spec);
   let spot = 0;
+  const allowedRegion = residencyFilter(spec.compliance?.residency, clouds);
   for (const a of plan.allocations) {
     const where = `${a.provider}/${a.region}/${a.instanceType}`;
+    if (allowedRegion && !allowedRegion(a.provider, a.region)) {
+      out.push({ path: "compliance.residency", message: `${where} is ${describeResidency(clouds, a.provider, a.region)}, outside ${spec.compliance!.residency!.join(", ")}` });
+    }
     const settings = spec.providers[a.provider];
     if (!settings) out.push({ path: "providers", message: `${where}: provider ${a.provider} is not in the spec` });
     else if (settings.regions && !settings.regions.includes(a.region)) out.push({ path: `providers.${a.provider}.regions`, message: `${where}: region not allowed` });

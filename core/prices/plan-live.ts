@@ -19,7 +19,7 @@ import { demandDetails, type DemandDecision } from "../metrics/demand";
 import { resolvePrices, type ResolvePricesOptions } from "./resolve";
 import type { CloudSet } from "../clouds/cloud-set";
 import { DEFAULT_LIVE_TIMEOUT_SECONDS, deadlineOf } from "./source";
-import { overheadsFor } from "../plan/overheads";
+import { specSettings } from "../plan/spec-settings";
 
 export type LivePlanOptions = Omit<ResolvePricesOptions, "providers" | "regions"> & Pick<DemandOptions, "live" | "offline" | "clouds"> & {
   /** Per-cloud endpoint overrides for the metrics APIs (prices use `connections`). */
@@ -61,7 +61,7 @@ export async function planLive(spec: WorkloadSpec, options: LivePlanOptions): Pr
  * drift's budgeted re-solves both come through here.
  */
 export async function planForDemand(spec: WorkloadSpec, catalog: Catalog, demand: DemandDecision | undefined, clouds: CloudSet, settings: OptimizeSettings = {}): Promise<Plan> {
-  const withOverheads: OptimizeSettings = { ...settings, overheads: settings.overheads ?? overheadsFor(spec, clouds) };
+  const withOverheads: OptimizeSettings = specSettings(spec, clouds, settings);
   if (!demand || demand.source !== "metrics") return planSpec(spec, catalog, withOverheads);
   const sized: WorkloadSpec = { ...spec, demand: { ...spec.demand, replicas: demand.replicas } };
   const plan = await planSpec(sized, catalog, withOverheads);

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
 import { fromMetricsSchema } from "../metrics/spec";
 import { trafficSchema } from "./traffic";
+import { RESIDENCY_GEOGRAPHIES } from "./residency";
 
 const share = (what: string) =>
   z.number({ error: `expected a number between 0 and 1 (${what})` }).min(0).max(1);
@@ -83,6 +84,12 @@ function buildWorkloadSpecSchema(clouds: CloudSet) {
         maxScaleOut: z.number().min(1).max(100).default(2),
       })
       .default({ targetCpuUtilization: 60, maxScaleOut: 2 }),
+    /** Rules the placement is held to (./residency.ts): the geographies it may use. */
+    compliance: z
+      .strictObject({
+        residency: z.array(z.enum(RESIDENCY_GEOGRAPHIES)).min(1).optional(),
+      })
+      .optional(),
     /** How clients reach the workload (./traffic.ts); absent: no load balancer. */
     traffic: trafficSchema.optional(),
   });

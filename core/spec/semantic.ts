@@ -10,6 +10,7 @@ import type { CloudSet } from "../clouds/cloud-set";
 import { didYouMean } from "../util/errors";
 import { regionsByProvider } from "../catalog/query";
 import { trafficProblems } from "./traffic";
+import { describeResidency, residencyFilter } from "./residency";
 
 export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, clouds: CloudSet): SpecProblem[] {
   const problems: SpecProblem[] = [];
@@ -63,6 +64,19 @@ export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, cl
   }
 
   if (spec.traffic) problems.push(...trafficProblems(spec.traffic));
+
+  // A region named explicitly must be one the residency rules allow: never silently dropped.
+  const allowed = residencyFilter(spec.compliance?.residency, clouds);
+  if (allowed) {
+    const rules = spec.compliance!.residency!.join(", ");
+    for (const provider of providerNames) {
+      spec.providers[provider]!.regions?.forEach((region, i) => {
+        if (clouds.has(provider) && !allowed(provider, region)) {
+          problems.push({ path: ["providers", provider, "regions", i], message: `${provider}/${region} is ${describeResidency(clouds, provider, region)}, outside compliance.residency (${rules}): remove it, or allow its geography` });
+        }
+      });
+    }
+  }
 
   for (const key of Object.keys(constraints.quotas)) {
     const [provider = "", region = ""] = key.split("/");

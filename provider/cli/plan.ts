@@ -72,7 +72,8 @@ function emit(text: string, options: PlanCommandOptions, io: Io, what: string): 
 export function checkLiveOffline(options: { live?: boolean; offline?: boolean }): void {
   if (options.live && options.offline) {
     const offline = process.env.MULTICLOUD_OFFLINE === "1" ? "--offline (here MULTICLOUD_OFFLINE=1)" : "--offline";
-    throw new UserError(`--live and --offline exclude each other: --live calls the live price APIs, ${offline} forbids the network; drop one`);
+    const live = process.env.MULTICLOUD_LIVE === "1" ? "--live (here MULTICLOUD_LIVE=1)" : "--live";
+    throw new UserError(`--live and --offline exclude each other: ${live} calls the live price APIs, ${offline} forbids the network; drop one`);
   }
 }
 

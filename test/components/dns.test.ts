@@ -201,6 +201,16 @@ describe("traffic.dns across three clouds", () => {
     }
   });
 
+  it("falls back to a TCP check on traffic.port when the workload's health check probes another port", async () => {
+    // Route 53 reaches only the balancer's port, which forwards to targetPort: an HTTP check of
+    // another port sent there would always fail, and Route 53 would then answer every record.
+    const other = await deploy(withDns({ ...TRAFFIC, healthCheck: { path: "/healthz", port: 9000 } }));
+    for (const c of other.checks) {
+      expect(c.inputs).toMatchObject({ type: "TCP", port: 443 });
+      expect(c.inputs.resourcePath).toBeUndefined();
+    }
+  });
+
   it("outputs dnsName (and undefined without traffic.dns)", async () => {
     expect(await valueOf(run.workload.dnsName)).toBe(NAME);
     const plain = await deploy(withDns({ port: 443, public: true }));

@@ -5,6 +5,7 @@
  * rules for Google's health-check probes and for clients, and the endpoints output. The API rules
  * these resources must keep are in test/conformance/gcp.test.ts.
  */
+import { privateRanges } from "../../kit/workload/network";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MultiCloudWorkload, type MultiCloudWorkloadArgs } from "../../components";
 import { AUTOHEAL_INITIAL_DELAY_SEC } from "../../clouds/gcp/workload-emitter";
@@ -171,7 +172,9 @@ describe("GCP traffic: one passthrough load balancer per region", () => {
         expect(hc.inputs.sourceRanges).toEqual(expect.arrayContaining(["35.191.0.0/16", "130.211.0.0/22"]));
         expect(hc.inputs.targetTags).toEqual(["multicloud-web"]);
         const lb = byName(`web-gcp-${region}-lb`);
-        expect(lb.inputs).toMatchObject({ direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["10.0.0.0/8", "192.168.0.0/16"], targetTags: ["multicloud-web"] });
+        // Internal: the created network's own range too (a custom VPC denies all ingress by default).
+        const own = h === internal.h ? [privateRanges("gcp", region).network] : [];
+        expect(lb.inputs).toMatchObject({ direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["10.0.0.0/8", "192.168.0.0/16", ...own], targetTags: ["multicloud-web"] });
       }
     }
   });
