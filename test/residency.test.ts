@@ -77,3 +77,16 @@ describe("compliance.residency", () => {
     expect(residencyOf(CLOUDS.placeOf("aws", "ap-southeast-1")!)).toBe("apac");
   });
 });
+
+describe("compliance on the component", () => {
+  it("places a MultiCloudWorkload by its residency rules, like the CLI", async () => {
+    const { setupPulumi } = await import("./components/harness");
+    const { deployWorkload } = await import("./components/deploy");
+    const { webArgs } = await import("./components/scenario");
+    const h = await setupPulumi({ stack: "dev" });
+    const args = webArgs({ providers: { aws: {}, gcp: {}, azure: {} }, constraints: {}, compliance: { residency: ["eu"] } }, OFFERS);
+    const { plan } = await deployWorkload(h, args);
+    expect(plan.compliance).toEqual({ residency: ["eu"] });
+    for (const a of plan.allocations) expect(residencyOf(CLOUDS.placeOf(a.provider, a.region)!)).toBe("eu");
+  });
+});

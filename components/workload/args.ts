@@ -141,6 +141,12 @@ export interface WorkloadHealthCheckArgs {
   unhealthyThreshold?: number;
 }
 
+/** Rules the placement is held to. */
+export interface WorkloadComplianceArgs {
+  /** Allowed geographies: us, ca, eu (the EEA), uk, ch, apac, jp, au, in, sa, me, af. */
+  residency?: string[];
+}
+
 /** One DNS name steered across every region of the plan (Route 53 weighted records with health checks). */
 export interface WorkloadDnsArgs {
   /** An existing Route 53 hosted zone id. */
@@ -200,6 +206,8 @@ export interface MultiCloudWorkloadArgs {
   providers: { [cloud: string]: WorkloadProviderArgs };
   constraints?: WorkloadConstraintsArgs;
   scaling?: WorkloadScalingArgs;
+  /** Rules the placement is held to (residency). */
+  compliance?: WorkloadComplianceArgs;
   /** Regional load balancers with a health check, and autohealing on it (absent: none). */
   traffic?: WorkloadTrafficArgs;
 

@@ -11,7 +11,7 @@ import type { CommonSettings } from "../../kit/workload/emitter";
 import { inputString } from "../../kit/workload/inputs";
 import { reservedTagProblems } from "../../kit/workload/tags";
 
-export const SPEC_KEYS = ["name", "demand", "instance", "providers", "constraints", "scaling", "traffic"] as const;
+export const SPEC_KEYS = ["name", "demand", "instance", "providers", "constraints", "scaling", "compliance", "traffic"] as const;
 
 const portSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),

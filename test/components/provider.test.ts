@@ -54,6 +54,7 @@ describe("getSchema", () => {
       [["providers", "aws"], "WorkloadProviderArgs"],
       [["constraints"], "WorkloadConstraintsArgs"],
       [["scaling"], "WorkloadScalingArgs"],
+      [["compliance"], "WorkloadComplianceArgs"],
     ];
     for (const [path, type] of sections) expect(fields(type), path.join(".")).toEqual(allowedKeys(workloadSpecSchema(CLOUDS), path).sort());
   });
