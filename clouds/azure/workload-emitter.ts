@@ -199,7 +199,7 @@ function emitRegion(s: AzureSettings, r: RegionContext): RegionResult {
       sku: { name: g.instanceType, tier: "Standard", capacity: g.minSize },
       identity: { type: compute.ResourceIdentityType.UserAssigned, userAssignedIdentities: [identity.id] },
       ...spotSettings(g),
-      ...(traffic ? healingSettings() : {}),
+      ...(traffic ? healingSettings(g) : {}),
       virtualMachineProfile: {
         ...spotProfile(g),
         ...(traffic ? { extensionProfile: { extensions: [healthExtension(traffic.healthCheck)] } } : {}),
@@ -228,7 +228,11 @@ function emitRegion(s: AzureSettings, r: RegionContext): RegionResult {
               primary: true,
               subnet: { id: subnetId },
               loadBalancerBackendAddressPools: balancer ? [{ id: balancer.poolId }] : undefined,
-              publicIPAddressConfiguration: common.assignPublicIp ? { name: "public-ip", deleteOption: "Delete" } : undefined,
+              // Standard: a Basic address cannot sit behind a Standard load balancer, and Basic is retired
+              // (https://learn.microsoft.com/en-us/azure/virtual-network/ip-services/public-ip-basic-upgrade-guidance).
+              publicIPAddressConfiguration: common.assignPublicIp
+                ? { name: "public-ip", deleteOption: "Delete", sku: { name: "Standard", tier: "Regional" } }
+                : undefined,
             }],
           }],
         },
@@ -439,15 +443,19 @@ function loadBalancer(r: RegionContext, t: Traffic, resourceGroupName: pulumi.In
  *   So a rollout takes up to one batch (20%) out of service at a time. Microsoft also suggests
  *   creating a set with Manual and switching to Rolling once health reports; this creates it Rolling.
  */
-function healingSettings(): Pick<compute.VirtualMachineScaleSetArgs, "automaticRepairsPolicy" | "upgradePolicy"> {
+function healingSettings(g: WorkloadGroup): Pick<compute.VirtualMachineScaleSetArgs, "automaticRepairsPolicy" | "upgradePolicy"> {
+  // One unhealthy instance must not block every rollout of a small set: the unhealthy limits are at
+  // least one instance's share of the planned size (two instances: 50 %).
+  const oneInstance = Math.ceil(100 / Math.max(1, g.minSize));
+  const unhealthy = Math.min(100, Math.max(20, oneInstance));
   return {
     automaticRepairsPolicy: { enabled: true, gracePeriod: REPAIR_GRACE_PERIOD, repairAction: compute.RepairAction.Replace },
     upgradePolicy: {
       mode: compute.UpgradeMode.Rolling,
       rollingUpgradePolicy: {
         maxBatchInstancePercent: 20,
-        maxUnhealthyInstancePercent: 20,
-        maxUnhealthyUpgradedInstancePercent: 20,
+        maxUnhealthyInstancePercent: unhealthy,
+        maxUnhealthyUpgradedInstancePercent: unhealthy,
         pauseTimeBetweenBatches: "PT0S",
         prioritizeUnhealthyInstances: true,
       },

@@ -145,10 +145,13 @@ describe("Azure traffic, internal (the default)", () => {
   it("heals and rolls every scale set: automatic repairs after a grace period, rolling upgrades", () => {
     for (const vmss of ofType(runs.internal!, "compute:VirtualMachineScaleSet")) {
       expect(vmss.inputs.automaticRepairsPolicy).toEqual({ enabled: true, gracePeriod: "PT30M", repairAction: "Replace" });
+      // One unhealthy instance never blocks a rollout: the limit is at least one instance's share.
+      const unhealthy = Math.min(100, Math.max(20, Math.ceil(100 / vmss.inputs.sku.capacity)));
       expect(vmss.inputs.upgradePolicy).toEqual({
         mode: "Rolling",
-        rollingUpgradePolicy: { maxBatchInstancePercent: 20, maxUnhealthyInstancePercent: 20, maxUnhealthyUpgradedInstancePercent: 20, pauseTimeBetweenBatches: "PT0S", prioritizeUnhealthyInstances: true },
+        rollingUpgradePolicy: { maxBatchInstancePercent: 20, maxUnhealthyInstancePercent: unhealthy, maxUnhealthyUpgradedInstancePercent: unhealthy, pauseTimeBetweenBatches: "PT0S", prioritizeUnhealthyInstances: true },
       });
+      expect(unhealthy * vmss.inputs.sku.capacity).toBeGreaterThanOrEqual(100);
     }
   });
 
