@@ -90,3 +90,24 @@ describe("compliance on the component", () => {
     for (const a of plan.allocations) expect(residencyOf(CLOUDS.placeOf(a.provider, a.region)!)).toBe("eu");
   });
 });
+
+describe("compliance.residency on a backup", () => {
+  const NOW = new Date("2026-08-01T00:00:00Z");
+  const base = { source: { provider: "aws", region: "us-east-1", bucket: "orders" }, sizeGiB: 100, dailyChangeGiB: 1 };
+
+  it("chooses the destination among the allowed regions only, even far from the source", async () => {
+    const { planBackupArgs } = await import("../core/backup");
+    const { plan } = planBackupArgs("orders", { ...base, compliance: { residency: ["eu"] } }, CLOUDS, { now: NOW });
+    expect(residencyOf(CLOUDS.placeOf(plan.destination.provider, plan.destination.region)!)).toBe("eu");
+    // Without the rule, the default is the source's own geography.
+    const free = planBackupArgs("orders", base, CLOUDS, { now: NOW }).plan;
+    expect(CLOUDS.placeOf(free.destination.provider, free.destination.region)![0]).toBe("north-america");
+  });
+
+  it("refuses a pinned destination outside the allowed geographies, naming region and geography", async () => {
+    const { planBackupArgs } = await import("../core/backup");
+    expect(() => planBackupArgs("orders", { ...base, destination: { provider: "gcp", region: "us-central1" }, compliance: { residency: ["eu"] } }, CLOUDS, { now: NOW })).toThrow(
+      /destination\.region: gcp\/us-central1 is in US, us, outside compliance\.residency \(eu\)/,
+    );
+  });
+});

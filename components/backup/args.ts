@@ -80,6 +80,14 @@ export interface CrossCloudBackupArgs {
   dataSyncAgentArn?: string;
   /** Tags (labels on GCP) on every resource that takes them; GCP label rules apply. */
   tags?: { [key: string]: string };
+  /** Rules the destination is held to. */
+  compliance?: BackupComplianceArgs;
+}
+
+/** Rules a backup's destination is held to. */
+export interface BackupComplianceArgs {
+  /** Geographies the destination may be in: us, ca, eu (the EEA), uk, ch, apac, jp, au, in, sa, me, af. */
+  residency?: string[];
 }
 
 /** Where the backup lives. */
@@ -105,7 +113,8 @@ export interface CostItemOutput {
 
 // Compile-time: the interface above and the zod schema accept the same input.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const argsMatchSchema: Same<Omit<CrossCloudBackupArgs, "source" | "destination" | "candidates">, Omit<BackupSpecInput, "source" | "destination" | "candidates">> = true;
+// `compliance.residency` is a plain string list here (the schema inferrer rejects unions); zod checks the names.
+const argsMatchSchema: Same<Omit<CrossCloudBackupArgs, "source" | "destination" | "candidates" | "compliance">, Omit<BackupSpecInput, "source" | "destination" | "candidates" | "compliance">> = true;
 const sourceMatchesSchema: Same<BackupSourceArgs, Omit<BackupSpecInput["source"], "provider"> & { provider: BackupProvider }> = true;
 const costItemsMatch: Same<CostItem, CostItem & CostItemOutput> = true;
 void argsMatchSchema;

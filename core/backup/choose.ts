@@ -11,6 +11,7 @@
 import { UserError } from "../util/errors";
 import { cmp } from "../catalog/offer";
 import type { CloudSet } from "../clouds/cloud-set";
+import { residencyFilter } from "../spec/residency";
 import { estimateCost, type CostEstimate, type Place } from "./cost";
 import type { StoragePrices } from "./prices";
 import { fieldValue, isSet, type BackupSpec } from "./spec";
@@ -58,9 +59,12 @@ function candidatePlaces(spec: BackupSpec, clouds: CloudSet): Place[] {
   }
   const geography = clouds.placeOf(spec.source.provider, spec.source.region)?.[0];
   const providers = spec.candidates?.providers ?? clouds.names.filter((n) => n !== spec.source.provider);
+  // With residency rules, every region they allow is a candidate (the rules replace the default of
+  // the source's own geography); without, the source's geography.
+  const allowed = residencyFilter(spec.compliance?.residency, clouds);
   return providers.flatMap((provider) =>
     Object.entries(clouds.get(provider).regions)
-      .filter(([, [g]]) => g === geography)
+      .filter(([region, [g]]) => (allowed ? allowed(provider, region) : g === geography))
       .map(([region]) => ({ provider, region })),
   );
 }

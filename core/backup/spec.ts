@@ -13,6 +13,7 @@ import { describeIssues, type IssuePath, type SpecProblem } from "../spec/issues
 import { specError, type Locator } from "../spec/load";
 import { UserError, didYouMean } from "../util/errors";
 import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
+import { RESIDENCY_GEOGRAPHIES, describeResidency, residencyFilter } from "../spec/residency";
 import type { StoragePrices } from "./prices";
 
 const region = z.string().min(1);
@@ -59,6 +60,8 @@ function buildBackupSpecSchema(clouds: CloudSet) {
       .string()
       .regex(/^arn:aws[a-z-]*:datasync:[a-z0-9-]+:\d{12}:agent\/agent-[0-9a-z]+$/, "expected a DataSync agent ARN (arn:aws:datasync:REGION:ACCOUNT:agent/agent-ID)")
       .optional(),
+    /** Geographies the destination may be in (DESIGN.md "Compliance and audit"). */
+    compliance: z.strictObject({ residency: z.array(z.enum(RESIDENCY_GEOGRAPHIES)).min(1).optional() }).optional(),
     tags: z
       .record(
         z.string().regex(label, "expected a tag key of lower-case letters, digits, '_' and '-', starting with a letter (GCP label rules, the strictest of the three clouds)"),
@@ -196,6 +199,22 @@ export function checkBackupSpec(spec: BackupSpec, { clouds, prices, now }: Valid
       if (problem) problems.push(problem);
     }
   });
+
+  // A destination named explicitly must be one the residency rules allow: never silently dropped.
+  const allowed = residencyFilter(spec.compliance?.residency, clouds);
+  if (allowed) {
+    const rules = spec.compliance!.residency!.join(", ");
+    const outside = (provider: string, region: string, path: IssuePath) => {
+      if (clouds.has(provider) && !allowed(provider, region)) {
+        problems.push({ path, message: `${provider}/${region} is ${describeResidency(clouds, provider, region)}, outside compliance.residency (${rules}): choose a destination inside it` });
+      }
+    };
+    if (spec.destination) outside(spec.destination.provider, spec.destination.region, ["destination", "region"]);
+    spec.candidates?.regions?.forEach((key, i) => {
+      const [p = "", r = ""] = key.split("/");
+      outside(p, r, ["candidates", "regions", i]);
+    });
+  }
 
   if (spec.lockRetention && !spec.immutable) problems.push({ path: ["lockRetention"], message: "locks an immutability policy, so it needs immutable: true" });
   if (spec.encryption?.kmsKeyId !== undefined && !spec.destination) {
