@@ -67,10 +67,14 @@ describe("a region's fixed costs in the optimum", () => {
     expect(plan.overheads?.map((o) => o.item)).toContain("load-balancer-public-ipv4");
   });
 
-  it("leaves traffic out of the spec hash: a health-check change does not unpin a plan", async () => {
+  it("keeps only what traffic costs in the spec hash: a health-check path change does not unpin a plan", async () => {
     const a = await planWorkload({ ...FLEET, traffic: TRAFFIC }, twoRegions(0.08), CLOUDS);
     const b = await planWorkload({ ...FLEET, traffic: { ...TRAFFIC, healthCheck: { path: "/ready" } } }, twoRegions(0.08), CLOUDS);
     expect(b.specHash).toBe(a.specHash);
+    // What traffic costs per region is in: adding traffic, or making it public, is a new placement.
+    const none = await planWorkload(FLEET, twoRegions(0.08), CLOUDS);
+    const open = await planWorkload({ ...FLEET, traffic: { ...TRAFFIC, public: true } }, twoRegions(0.08), CLOUDS);
+    expect(new Set([none.specHash, a.specHash, open.specHash]).size).toBe(3);
   });
 });
 

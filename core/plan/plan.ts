@@ -12,6 +12,8 @@ import { HOURS_PER_MONTH } from "../util/units";
 import type { Placement } from "../optimizer/optimize";
 import type { DemandDetails } from "../metrics/demand";
 import { round } from "../util/round";
+import { overheadNeeds } from "./overheads";
+import type { OverheadNeeds } from "../clouds/adapter";
 
 export interface PlanAllocation {
   provider: string;
@@ -95,10 +97,12 @@ export interface PlanOverhead {
  * it is left out, and set-valued lists (regions, family globs) are sorted, so listing the same
  * regions in another order is the same spec (and keeps its pinned placement).
  */
-export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling" | "traffic"> {
+export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling" | "traffic"> & { traffic?: OverheadNeeds } {
   // Autoscaler and load balancer settings shape resources, not the placement: changing a health
-  // check must not unpin a plan.
+  // check must not unpin a plan. What `traffic` adds to each region's fixed costs does change the
+  // optimum (./overheads.ts), so that part, and only that, is in.
   const { scaling: _scaling, traffic: _traffic, ...rest } = spec;
+  const needs = overheadNeeds(spec);
   const sorted = (list: readonly string[]) => [...list].sort();
   return {
     ...rest,
@@ -106,6 +110,7 @@ export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling" 
     providers: Object.fromEntries(
       Object.entries(rest.providers).map(([name, p]) => [name, p.regions ? { ...p, regions: sorted(p.regions) } : p]),
     ),
+    ...(needs ? { traffic: needs } : {}),
   };
 }
 
