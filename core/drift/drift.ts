@@ -27,14 +27,9 @@ import { repricePlan } from "./reprice";
 import { USD_TOLERANCE, usd } from "../util/units";
 import { round } from "../util/round";
 
-export interface DriftSettings {
-  /** Propose only when the saving reaches this percent of today's cost of the pinned plan. */
-  minSavingsPct: number;
-  /** At most this share of the workload's replicas moves in one proposal. */
-  maxDisruption: number;
-}
+import type { DriftSettings } from "../util/cli-choices";
 
-export const DEFAULT_DRIFT_SETTINGS: DriftSettings = { minSavingsPct: 5, maxDisruption: 0.5 };
+export { DEFAULT_DRIFT_SETTINGS, type DriftSettings } from "../util/cli-choices";
 
 export type DriftReasonKind = "price-change" | "demand-change" | "retired-type" | "constraint-violated" | "below-threshold" | "no-change";
 

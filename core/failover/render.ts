@@ -6,8 +6,7 @@ import Table from "cli-table3";
 import { usd } from "../util/units";
 import type { FailoverReport, LossOutcome } from "./drill";
 
-export const FAILOVER_FORMATS = ["table", "markdown", "json"] as const;
-export type FailoverFormat = (typeof FAILOVER_FORMATS)[number];
+export { FAILOVER_FORMATS, type FailoverFormat } from "../util/cli-choices";
 
 const pct = (n: number, of: number) => `${of > 0 ? Math.round((n / of) * 1000) / 10 : 0}%`;
 

@@ -5,9 +5,9 @@
 import Table from "cli-table3";
 import { UNNAMED_GPU, type Plan } from "./plan";
 import { HOURS_PER_MONTH, usd } from "../util/units";
+import type { OutputFormat } from "../util/cli-choices";
 
-export const FORMATS = ["table", "json", "markdown"] as const;
-export type OutputFormat = (typeof FORMATS)[number];
+export { FORMATS, type OutputFormat } from "../util/cli-choices";
 
 export function renderPlan(plan: Plan, format: OutputFormat, now: Date = new Date()): string {
   switch (format) {

@@ -9,7 +9,9 @@ import type { Io } from "./io";
 import { checkLiveOffline } from "./plan";
 import type { CloudSet } from "../../core/clouds/cloud-set";
 
-export const DRIFT_FORMATS = ["table", "markdown", "json"] as const;
+import { DRIFT_FORMATS } from "../../core/util/cli-choices";
+
+export { DRIFT_FORMATS };
 
 export interface DriftCommandOptions {
   stackConfig: string;

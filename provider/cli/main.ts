@@ -10,24 +10,9 @@ import { packagePath } from "../../core/util/package-root";
 import type { CloudSet } from "../../core/clouds/cloud-set";
 import { processIo, type Io } from "./io";
 import { DEFAULT_LIVE_TIMEOUT_SECONDS } from "../../core/prices/source";
-// Type-only: the values are copied below, so that `--help` (and every command) loads only what it
-// runs; each command's modules are imported inside its action. The checks keep the copies exact.
-import type { FORMATS } from "../../core/plan/format";
-import type { DRIFT_FORMATS } from "./drift";
-import type { FAILOVER_FORMATS } from "../../core/failover/render";
-
-/** A compile-time check that two types are the same (a copied constant still matches its source). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const PLAN_FORMAT_CHOICES = ["table", "json", "markdown"] as const;
-const DRIFT_FORMAT_CHOICES = ["table", "markdown", "json"] as const;
-const FAILOVER_FORMAT_CHOICES = ["table", "markdown", "json"] as const;
-const formatsMatch: [Same<typeof PLAN_FORMAT_CHOICES, typeof FORMATS>, Same<typeof DRIFT_FORMAT_CHOICES, typeof DRIFT_FORMATS>, Same<typeof FAILOVER_FORMAT_CHOICES, typeof FAILOVER_FORMATS>] = [true, true, true];
-void formatsMatch;
-/**
- * DEFAULT_DRIFT_SETTINGS of core/drift/drift.ts, for the help text; the drift action checks that
- * they still agree (importing that module here would load the optimizer for `--help`).
- */
-export const DRIFT_HELP_DEFAULTS = { minSavingsPct: 5, maxDisruption: 0.5 } as const;
+// Choices and defaults from a leaf module: `--help` (and every command) loads only what it runs;
+// each command's modules are imported inside its action.
+import { DEFAULT_DRIFT_SETTINGS, DRIFT_FORMATS, FAILOVER_FORMATS, FORMATS } from "../../core/util/cli-choices";
 
 function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number) => void): Command {
   const root = new Command("multicloud")
@@ -45,7 +30,7 @@ function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number)
     .argument("<spec>", "workload spec file (YAML or JSON)")
     .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
-    .addOption(new Option("--format <format>", "output format").choices(PLAN_FORMAT_CHOICES).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
     .option("--out <file>", "write the output to a file instead of stdout")
     .option("--stack-config <file>", "Pulumi.<stack>.yaml: show the plan against the one pinned there (exit 0 same, 2 changed or not pinned); with --write, pin it")
     .option("--write", "pin the plan under multicloud:placements in --stack-config, keeping the rest of the file")
@@ -62,16 +47,15 @@ function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number)
     .requiredOption("--stack-config <file>", "Pulumi.<stack>.yaml holding multicloud:placements")
     .option("--catalog <file>", "price catalog CSV; replaces all other price sources for the providers it lists")
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
-    .option("--min-savings <pct>", "propose a move only when it saves at least this percent", String(DRIFT_HELP_DEFAULTS.minSavingsPct))
-    .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", String(DRIFT_HELP_DEFAULTS.maxDisruption))
+    .option("--min-savings <pct>", "propose a move only when it saves at least this percent", String(DEFAULT_DRIFT_SETTINGS.minSavingsPct))
+    .option("--max-disruption <fraction>", "at most this share of a workload's replicas moves per proposal", String(DEFAULT_DRIFT_SETTINGS.maxDisruption))
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1); default: cached or embedded prices, no network")
     .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
     .option("--stack-export <file>", "`pulumi stack export` output: placements of deployed workloads the config does not pin")
-    .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMAT_CHOICES).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(DRIFT_FORMATS).default("table"))
     .option("--write", "rewrite --stack-config with the proposed placements, keeping the rest of the file")
     .action(async (options) => {
-      const [{ driftCommand }, { DEFAULT_DRIFT_SETTINGS }] = await Promise.all([import("./drift"), import("../../core/drift/drift")]);
-      checkDriftDefaults(DEFAULT_DRIFT_SETTINGS);
+      const { driftCommand } = await import("./drift");
       setCode(await driftCommand({ ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, await clouds()));
     });
 
@@ -84,7 +68,7 @@ function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number)
     .option("--offline", "no network: cached or embedded prices only (also MULTICLOUD_OFFLINE=1)")
     .option("--live", "call the live price and metrics APIs (also MULTICLOUD_LIVE=1)")
     .option("--live-timeout <seconds>", "one deadline for all live data, prices and metrics (also MULTICLOUD_LIVE_TIMEOUT; default 20); what has not arrived falls back")
-    .addOption(new Option("--format <format>", "output format").choices(FAILOVER_FORMAT_CHOICES).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(FAILOVER_FORMATS).default("table"))
     .action(async (spec: string | undefined, options) => {
       const { failoverCommand } = await import("./failover");
       setCode(await failoverCommand(spec, { ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, await clouds()));
@@ -96,7 +80,7 @@ function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number)
     .command("plan")
     .description("choose the cheapest backup destination for a backup spec and show the cost breakdown (offline)")
     .argument("<spec>", "backup spec file (YAML or JSON)")
-    .addOption(new Option("--format <format>", "output format").choices(PLAN_FORMAT_CHOICES).default("table"))
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
     .option("--out <file>", "write the output to a file instead of stdout")
     .action(async (spec: string, options) => {
       const { backupPlanCommand } = await import("./backup");
@@ -141,13 +125,6 @@ function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number)
       setCode(await pricesExportCommand({ ...options, offline: offline(options), live: live(options), liveTimeout: liveTimeout(options) }, io, { clouds: await clouds() }));
     });
   return root;
-}
-
-/** The help text's copy of the drift defaults must be the defaults drift uses. */
-function checkDriftDefaults(actual: { minSavingsPct: number; maxDisruption: number }): void {
-  if (actual.minSavingsPct !== DRIFT_HELP_DEFAULTS.minSavingsPct || actual.maxDisruption !== DRIFT_HELP_DEFAULTS.maxDisruption) {
-    throw new Error(`DRIFT_HELP_DEFAULTS in provider/cli/main.ts (${JSON.stringify(DRIFT_HELP_DEFAULTS)}) differ from DEFAULT_DRIFT_SETTINGS (${JSON.stringify(actual)})`);
-  }
 }
 
 /** Live price and metrics APIs are opt-in, so that a plan on a machine without network never waits. */

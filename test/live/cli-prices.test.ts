@@ -98,7 +98,6 @@ describe("multicloud plan", () => {
     vi.stubEnv("MULTICLOUD_CACHE_DIR", "");
     vi.stubEnv("MULTICLOUD_LIVE", "");
     const io = capture();
-    const started = Date.now();
     expect(await run(["plan", "examples/web/workload.yaml", "--format", "json"], io)).toBe(0);
     // No warning but staleness: the embedded snapshot's prices older than 90 days say so, once per provider.
     const prices = JSON.parse(io.out).prices as Record<string, { source: string; asOf: string; stale?: true }>;
@@ -106,7 +105,6 @@ describe("multicloud plan", () => {
     const stale = Object.keys(prices).filter((p) => pricesStale(prices[p]!.asOf, new Date()));
     for (const [p, entry] of Object.entries(prices)) expect(entry).toEqual({ source: "snapshot", asOf: p === "azure" ? "2026-06-18" : expect.any(String), ...(stale.includes(p) ? { stale: true } : {}) });
     expect(io.err).toBe(stale.map((p) => `warning: ${p}: snapshot prices as of ${prices[p]!.asOf} are ${months(prices[p]!.asOf)} old (stale after 90 days): plan with --live, or run \`multicloud prices refresh\`\n`).join(""));
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("uses the cache filled by `prices refresh` for the providers it covers", async () => {

@@ -2,13 +2,12 @@
  * Issue 17: user input never ends in an internal error, live data has one deadline, and the Azure
  * and GCP endpoints can be pointed elsewhere by environment variable.
  *
- * Times are never asserted tightly (machine speed varies): a hanging endpoint against a short
- * deadline must fall back with its warning, and well under the old minute (< 10 s).
+ * Times are never asserted (machine speed varies): a hanging endpoint against a short deadline
+ * must fall back with the warning that names the deadline, which only the deadline path writes.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { performance } from "node:perf_hooks";
 import { OAuth2Client } from "google-auth-library";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { run } from "../../provider/cli/main";
@@ -135,13 +134,10 @@ describe("one deadline over all live data", () => {
       vi.stubEnv("MULTICLOUD_ENDPOINT_AZURE_PRICES", retail.url);
       vi.stubEnv("MULTICLOUD_CACHE_DIR", path.join(dir, "cache-hang"));
       const spec = write("azure.yaml", SPEC.replace("gcp: { regions: [us-central1] }", "azure: { regions: [eastus] }"));
-      const started = performance.now();
       const r = await cli("plan", spec, "--live", "--live-timeout", "1", "--format", "json");
-      const seconds = (performance.now() - started) / 1000;
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/^warning: azure: live prices unavailable \((Retail Prices page 1 for eastus: )?no answer within the 1 s live-data deadline \(--live-timeout\)\); using the embedded snapshot/m);
       expect(JSON.parse(r.stdout)).toMatchObject({ prices: { azure: { source: "snapshot" } } });
-      expect(seconds).toBeLessThan(10); // was 33-35 s (3 attempts x 10 s plus backoff)
     } finally {
       await retail.close();
     }
@@ -188,7 +184,6 @@ describe("one deadline over all live data", () => {
         providers: { aws: { regions: ["us-east-1"] }, azure: { regions: ["eastus"] }, gcp: { regions: ["us-central1"] } },
       };
       const spec = validateSpec(input, resolveCatalog(CLOUDS, {}), CLOUDS);
-      const started = performance.now();
       const { plan, warnings } = await planLive(spec, {
         clouds: CLOUDS,
         live: true,
@@ -199,7 +194,6 @@ describe("one deadline over all live data", () => {
         // Real per-attempt timeouts and backoff: the deadline, not the policy, must end the wait.
         sleep: undefined,
       });
-      const seconds = (performance.now() - started) / 1000;
       for (const p of ["aws", "azure", "gcp"]) {
         expect(warnings.some((w) => w.startsWith(`${p}: live prices unavailable (`) && w.includes("1.5 s live-data deadline"))).toBe(true);
         expect(plan.prices[p]).toMatchObject({ source: "snapshot" });
@@ -214,7 +208,6 @@ describe("one deadline over all live data", () => {
       const asked = Object.fromEntries(Object.entries({ pricing, retail, cloudwatch, arm, monitoring }).map(([k, f]) => [k, f.requests.length > 0]));
       expect(asked).toEqual({ pricing: true, retail: true, cloudwatch: true, arm: true, monitoring: true });
       expect(billing.requests.every((r) => r.url.pathname.includes("/v1/services"))).toBe(true);
-      expect(seconds).toBeLessThan(10); // deadline + 1 s on a quiet machine; generous here
     } finally {
       await Promise.all(fakes.map((f) => f.close()));
     }
