@@ -70,10 +70,10 @@ async function main(): Promise<void> {
 
   console.log("\n1. end to end (fresh `node bin/multicloud.js plan ... --format json`, median of 3; with the price cache if any)");
   const nodeStartup = time(() => execFileSync(process.execPath, ["-e", "0"]), 3);
-  const endToEnd = time(() => execFileSync(process.execPath, [cli, "plan", "bench/all-regions.yaml", "--format", "json"], { cwd: root }), 3);
+  const endToEnd = time(() => execFileSync(process.execPath, [cli, "plan", "bench/all-regions.yaml", "--format", "json"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }), 3);
   row(["all-regions", ms(endToEnd), `target 1500 ms`, `ratio ${(endToEnd / 1500).toFixed(2)}`, `(node startup ${ms(nodeStartup)})`]);
   // With traffic: every region used pays its load balancer and NAT, a binary per region in the model.
-  const withTraffic = time(() => execFileSync(process.execPath, [cli, "plan", "bench/all-regions-traffic.yaml", "--format", "json"], { cwd: root }), 3);
+  const withTraffic = time(() => execFileSync(process.execPath, [cli, "plan", "bench/all-regions-traffic.yaml", "--format", "json"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }), 3);
   row(["+ traffic", ms(withTraffic), `target 1500 ms`, `ratio ${(withTraffic / 1500).toFixed(2)}`, `(${(withTraffic / endToEnd).toFixed(2)}x without)`]);
 
   console.log("\n2. snapshot load (parse + build offers, median of 5)");
