@@ -14,6 +14,10 @@ export const DRIFT_FORMATS = ["table", "markdown", "json"] as const;
 export const FAILOVER_FORMATS = ["table", "markdown", "json"] as const;
 export type FailoverFormat = (typeof FAILOVER_FORMATS)[number];
 
+/** `multicloud audit --format`. */
+export const AUDIT_FORMATS = ["table", "json", "markdown"] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+
 export interface DriftSettings {
   /** Propose only when the saving reaches this percent of today's cost of the pinned plan. */
   minSavingsPct: number;

@@ -9,7 +9,13 @@ export function writeFileAtomic(file: string, text: string): void {
     fs.writeFileSync(temp, text);
     fs.renameSync(temp, file);
   } catch (err) {
-    fs.rmSync(temp, { force: true });
+    // Best effort: the temp path may be something we did not create (a folder in the way); the
+    // user's error is the write that failed, not this cleanup.
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      /* left as it was */
+    }
     throw new UserError(`cannot write ${file}: ${(err as Error).message}`);
   }
 }

@@ -1,6 +1,7 @@
 /** `multicloud drift`: re-optimize every pinned workload with today's prices and propose changes. */
 import { UserError } from "../../core/util/errors";
-import { readStackConfig, pinPlacement, writeStackConfig } from "../../core/placement/stack-config";
+import { readStackConfig } from "../../core/placement/stack-config";
+import { pinWithAudit } from "../../core/audit/pin";
 import { readStackExport } from "../../core/placement/stack-export";
 import type { DriftSettings } from "../../core/drift/drift";
 import { driftAll } from "../../core/drift/drift-all";
@@ -58,11 +59,14 @@ export async function driftCommand(options: DriftCommandOptions, io: Io, clouds:
   for (const f of report.failed ?? []) io.stderr(`error: ${f.error}\n`);
   const proposed = proposedCount(report);
   if (options.write && proposed > 0) {
-    for (const w of report.workloads) {
+    // The pins and their audit lines are written together, or neither (core/audit/log-file.ts).
+    const changes = report.workloads.flatMap((w) => {
       const deferred = w.disruption.deferredOptimumMonthlyUsd;
-      if (w.proposed) pinPlacement(config, pinned[w.workload]!.spec, w.proposed, deferred === undefined ? undefined : { optimumMonthlyUsd: deferred });
-    }
-    writeStackConfig(config);
+      const moveInProgress = deferred === undefined ? undefined : { optimumMonthlyUsd: deferred };
+      const reasons = w.reasons.map((r) => `${r.kind}: ${r.message}`);
+      return w.proposed ? [{ spec: pinned[w.workload]!.spec, plan: w.proposed, moveInProgress, reasons, before: pinned[w.workload] }] : [];
+    });
+    pinWithAudit(config, "drift --write", changes);
     io.stderr(`wrote ${proposed} proposed placement${proposed === 1 ? "" : "s"} to ${options.stackConfig}\n`);
   }
   // A workload that could not be re-planned is an error, after the others were reported (and, with --write, pinned).

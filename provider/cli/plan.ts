@@ -11,7 +11,8 @@ import { planLive } from "../../core/prices/plan-live";
 import { renderPlan, type OutputFormat } from "../../core/plan/format";
 import { writeFileAtomic } from "../../core/util/files";
 import { UserError } from "../../core/util/errors";
-import { pinPlacement, readStackConfig, writeStackConfig } from "../../core/placement/stack-config";
+import { readStackConfig } from "../../core/placement/stack-config";
+import { pinReasons, pinWithAudit } from "../../core/audit/pin";
 import { readProcessStdin, type Io } from "./io";
 import { reviewPlan } from "../../core/review/review";
 import { renderReviewJson, renderReviewMarkdown, renderReviewTable } from "../../core/review/render";
@@ -51,8 +52,9 @@ export async function planCommand(specFile: string, options: PlanCommandOptions,
   const text = renderPlan(plan, options.format);
   emit(text, options, io, `the ${options.format} plan for ${plan.workload}`);
   if (config) {
-    const changed = pinPlacement(config, spec, plan);
-    if (changed) writeStackConfig(config);
+    // The pin and its audit line are written together, or neither (core/audit/log-file.ts).
+    const before = config.placements[spec.name];
+    const changed = pinWithAudit(config, "plan --write", [{ spec, plan, reasons: pinReasons(before, spec) }]).length > 0;
     io.stderr(changed ? `pinned the plan for ${plan.workload} in ${config.file}\n` : `${config.file} already pins this plan for ${plan.workload}; left unchanged\n`);
   }
   return 0;
