@@ -18,6 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { InstanceOffer } from "../../core/catalog/offer";
 import { LiveSourceError, classifyCommon, errorText, retryAfterSeconds } from "../../core/prices/errors";
+import { proxyAgents } from "../../core/prices/proxy";
 import { fetchPages, mapLimit } from "../../core/prices/retry";
 import type { Connection, LivePriceRequest, LivePriceResult, LivePriceSource } from "../../core/prices/source";
 import { Tally, roundPrice } from "../../core/clouds/snapshot-helpers";
@@ -73,17 +74,44 @@ export function awsCredentials(connection: Connection, env: NodeJS.ProcessEnv = 
   return undefined;
 }
 
-/** Common client settings: our retry loop only (maxAttempts 1), endpoint and credential overrides. */
+/**
+ * Common client settings: our retry loop only (maxAttempts 1), endpoint and credential overrides,
+ * and, when HTTPS_PROXY or HTTP_PROXY is set, agents that go through it (the SDK reads no proxy
+ * variable itself; NO_PROXY is applied per request, see core/prices/proxy.ts).
+ */
 export function awsClientConfig(connection: Connection, api: string, region: string): Record<string, unknown> {
   const endpoint = connection.endpoints?.[api];
   const credentials = awsCredentials(connection);
+  const agents = proxyAgents();
   return {
     region,
     maxAttempts: 1,
     ...(endpoint ? { endpoint } : {}),
     ...(credentials !== undefined ? { credentials } : {}),
+    // NodeHttpHandler options (the SDK builds its handler from them).
+    ...(agents ? { requestHandler: { httpAgent: agents.httpAgent, httpsAgent: agents.httpsAgent } } : {}),
     ...connection.clientOptions,
   };
+}
+
+/** The SDK's documented opt-out of its Node-version notice (https://github.com/aws/aws-sdk-js-v3/issues/7983). */
+const NODE_VERSION_WARNING_OPT_OUT = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
+
+/**
+ * Builds an AWS SDK client without the SDK's 9-line "versions published after January 2027 will
+ * require node >=22" notice, which it emits from the client constructor on Node 20: it is about the
+ * SDK's future releases, not about this run, and would follow every `--live` run. Only that notice
+ * is affected (the SDK reads the variable for nothing else), only while the constructor runs, and
+ * a value the user set is left alone.
+ */
+export function newAwsClient<T>(make: () => T, env: NodeJS.ProcessEnv = process.env): T {
+  if (env[NODE_VERSION_WARNING_OPT_OUT] !== undefined) return make();
+  env[NODE_VERSION_WARNING_OPT_OUT] = "true";
+  try {
+    return make();
+  } finally {
+    delete env[NODE_VERSION_WARNING_OPT_OUT];
+  }
 }
 
 interface RegionPrices {
@@ -94,7 +122,7 @@ interface RegionPrices {
 async function fetchAwsPrices(request: LivePriceRequest): Promise<LivePriceResult> {
   const { PricingClient, GetProductsCommand } = require("@aws-sdk/client-pricing") as typeof import("@aws-sdk/client-pricing");
   const { EC2Client, DescribeSpotPriceHistoryCommand } = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
-  const pricing = new PricingClient(awsClientConfig(request.connection, "pricing", PRICING_REGION));
+  const pricing = newAwsClient(() => new PricingClient(awsClientConfig(request.connection, "pricing", PRICING_REGION)));
   const tally = new Tally();
   const progress = (message: string): void => request.onProgress?.({ provider: "aws", message });
 
@@ -118,7 +146,7 @@ async function fetchAwsPrices(request: LivePriceRequest): Promise<LivePriceResul
   }
 
   async function spot(region: string): Promise<{ prices: Map<string, number>; pages: number }> {
-    const ec2 = new EC2Client(awsClientConfig(request.connection, "ec2", region));
+    const ec2 = newAwsClient(() => new EC2Client(awsClientConfig(request.connection, "ec2", region)));
     const latest = new Map<string, { at: number; usd: number }>(); // key: type/zone
     const now = new Date();
     const pages = await fetchPages({

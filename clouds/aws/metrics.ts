@@ -8,7 +8,7 @@ import { z } from "zod";
 import { LiveSourceError } from "../../core/prices/errors";
 import { fetchPages } from "../../core/prices/retry";
 import type { FleetMetrics, MetricsRequest, MetricsSource, Sample } from "../../core/metrics/source";
-import { awsClientConfig, classifyAws } from "./live-prices";
+import { awsClientConfig, classifyAws, newAwsClient } from "./live-prices";
 
 const fleetSchema = z.strictObject({
   autoScalingGroup: z.string().min(1),
@@ -24,7 +24,7 @@ const QUERIES = [
 async function readAwsMetrics(request: MetricsRequest): Promise<FleetMetrics> {
   const fleet = request.fleet as AwsFleet;
   const { CloudWatchClient, GetMetricDataCommand } = require("@aws-sdk/client-cloudwatch") as typeof import("@aws-sdk/client-cloudwatch");
-  const client = new CloudWatchClient(awsClientConfig(request.connection, "cloudwatch", fleet.region));
+  const client = newAwsClient(() => new CloudWatchClient(awsClientConfig(request.connection, "cloudwatch", fleet.region)));
   const series: Record<string, Sample[]> = { cpu: [], mem: [] };
   const MetricDataQueries = QUERIES.map((q) => ({
     Id: q.id,

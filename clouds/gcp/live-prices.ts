@@ -21,6 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { InstanceOffer } from "../../core/catalog/offer";
 import { LiveSourceError, classifyCommon, errorText, kindOfStatus } from "../../core/prices/errors";
+import { proxyAgents } from "../../core/prices/proxy";
 import { abortable, fetchPages } from "../../core/prices/retry";
 import { endpointOf, type Connection, type LivePriceRequest, type LivePriceResult, type LivePriceSource, type TypeSpec } from "../../core/prices/source";
 import { Tally, roundPrice } from "../../core/clouds/snapshot-helpers";
@@ -181,7 +182,10 @@ function compose(type: string, spec: TypeSpec, region: string, lifecycle: Lifecy
 export function gcpAuthOptions(connection: Connection, allowApiKey: boolean, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   if (connection.credentials !== undefined) return { authClient: connection.credentials };
   const apiKey = allowApiKey ? (connection.apiKey ?? env.MULTICLOUD_GCP_API_KEY ?? env.GOOGLE_API_KEY) : undefined;
-  if (apiKey) return { apiKey };
+  // An auth client holding the key, not `{ apiKey }`: given a key, google-gax's GoogleAuth still
+  // looks for a project id before the first call (running `gcloud config config-helper`, then
+  // asking the GCE metadata server at 169.254.169.254), which an API key never needs.
+  if (apiKey) return { authClient: new (require("google-auth-library") as typeof import("google-auth-library")).OAuth2Client({ apiKey }) };
   const adcFile = env.GOOGLE_APPLICATION_CREDENTIALS ?? path.join(env.CLOUDSDK_CONFIG ?? path.join(os.homedir(), ".config", "gcloud"), "application_default_credentials.json");
   if (fs.existsSync(adcFile)) return { keyFilename: adcFile };
   const keyHint = allowApiKey ? "an API key in MULTICLOUD_GCP_API_KEY, or " : "";
@@ -193,6 +197,33 @@ export function gcpEndpointOptions(endpoint: string | undefined): Record<string,
   if (!endpoint) return {};
   const url = new URL(endpoint);
   return { apiEndpoint: url.hostname, port: Number(url.port || (url.protocol === "http:" ? 80 : 443)), protocol: url.protocol.replace(":", "") };
+}
+
+/** The part of a gaxios instance (an AuthClient's `transporter`) that request interceptors go on. */
+interface Transporter {
+  interceptors: { request: { add(interceptor: { resolved: (options: { agent?: unknown }) => Promise<{ agent?: unknown }> }): void } };
+}
+
+/**
+ * Sends a Google client's REST calls through HTTPS_PROXY when it is set (NO_PROXY applied per
+ * request). gaxios would read the variables itself, but google-gax's REST transport hands it a
+ * keep-alive agent on every call, and gaxios skips its proxy support whenever an agent is given;
+ * a request interceptor on the client's auth transporter (gaxios runs them after its own request
+ * preparation) swaps in the proxy-aware agents of core/prices/proxy.ts. Token refreshes of
+ * application-default credentials go through the same transporter. Call after `initialize()`.
+ */
+export async function routeThroughProxy(client: { auth: unknown }): Promise<void> {
+  const agents = proxyAgents();
+  if (!agents) return;
+  const auth = client.auth as { getClient?: () => Promise<unknown> };
+  const authClient = (typeof auth.getClient === "function" ? await auth.getClient() : auth) as { transporter?: Transporter };
+  authClient.transporter?.interceptors.request.add({
+    resolved: async (options) => {
+      // node-fetch (gaxios' fetch in Node) takes an agent per URL.
+      options.agent = (url: URL) => (url.protocol === "https:" ? agents.httpsAgent : agents.httpAgent);
+      return options;
+    },
+  });
 }
 
 /** gRPC status codes (as numbers) that google-gax errors carry in `code`. */
@@ -240,6 +271,7 @@ async function fetchGcpPrices(request: LivePriceRequest): Promise<LivePriceResul
   try {
     // Local set-up (protos, stub, auth client) before the clock starts: no request is sent yet.
     await client.initialize();
+    await routeThroughProxy(client);
     pages = await fetchPages({
       what: (n) => `listSkus page ${n}`,
       policy: request.policy,

@@ -14,7 +14,7 @@ import { LiveSourceError } from "../../core/prices/errors";
 import { abortable, fetchPages } from "../../core/prices/retry";
 import type { FleetMetrics, MetricsRequest, MetricsSource, Sample } from "../../core/metrics/source";
 import { endpointOf } from "../../core/prices/source";
-import { classifyGoogle, gcpAuthOptions, gcpEndpointOptions } from "./live-prices";
+import { classifyGoogle, gcpAuthOptions, gcpEndpointOptions, routeThroughProxy } from "./live-prices";
 
 const fleetSchema = z.strictObject({
   project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "expected a GCP project id, e.g. my-project-123"),
@@ -83,6 +83,7 @@ async function readGcpMetrics(request: MetricsRequest): Promise<FleetMetrics> {
 
   try {
     await client.initialize(); // local set-up outside the request timeout
+    await routeThroughProxy(client);
     const cpu = await series(CPU_FILTER, 1, "cpu");
     const memory = await series(MEMORY_FILTER, 1 / 100, "memory");
     return { cpu, ...(memory.length > 0 ? { memory } : {}), notes: memory.length === 0 ? ["no Ops agent memory metric: CPU only"] : [] };

@@ -7,7 +7,7 @@
  * solver, so solves never share state.
  */
 import highsLoader from "highs";
-import { InternalError, LimitReachedError, UserError } from "../util/errors";
+import { LimitReachedError, UserError } from "../util/errors";
 
 type Highs = Awaited<ReturnType<typeof highsLoader>>;
 let loading: Promise<Highs> | undefined;
@@ -45,16 +45,35 @@ export interface SolveLimits {
   timeLimitSeconds: number;
 }
 
+/**
+ * The spec and catalog bounds (core/spec/schema.ts, core/catalog/csv.ts) keep numbers where HiGHS
+ * solves reliably, and a fuzz test over mutated specs and catalogs never got here
+ * (test/robustness/fuzz.test.ts). Should a model still be refused, the user gets what to check,
+ * not a stack trace: numbers at the edge of the bounds are the only known cause.
+ */
+function solverRejected(what: string): UserError {
+  return new UserError(
+    `the optimizer could not solve this placement: ${what}. Numbers at the edge of the documented bounds cause this: ` +
+      "check demand.cpu, demand.memoryGiB and demand.replicas in the spec, and the prices, vcpu and memoryGiB of any --catalog file; " +
+      "if they are ordinary, report it with the spec",
+  );
+}
+
 /** Solves an LP-format MIP exactly: no relative gap allowed, absolute gap below a micro-dollar. */
 export async function solveMip(lp: string, limits: SolveLimits = { timeLimitSeconds: 60 }): Promise<SolveResult> {
   const highs = await solverInstance();
-  const solution = highs.solve(lp, {
-    mip_rel_gap: 0,
-    // Absolute gap: 1e-6 $/hour is under a tenth of a cent a month; HiGHS proves optimality to it.
-    mip_abs_gap: 1e-6,
-    time_limit: limits.timeLimitSeconds,
-    output_flag: false,
-  } as Parameters<Highs["solve"]>[1]);
+  let solution: ReturnType<Highs["solve"]>;
+  try {
+    solution = highs.solve(lp, {
+      mip_rel_gap: 0,
+      // Absolute gap: 1e-6 $/hour is under a tenth of a cent a month; HiGHS proves optimality to it.
+      mip_abs_gap: 1e-6,
+      time_limit: limits.timeLimitSeconds,
+      output_flag: false,
+    } as Parameters<Highs["solve"]>[1]);
+  } catch (err) {
+    throw solverRejected(`HiGHS could not read the model (${(err as Error).message.split("\n")[0]})`);
+  }
   const status = solution.Status;
   if (status === "Infeasible" || status === "Primal infeasible or unbounded") {
     return { status: "infeasible", objective: NaN, values: new Map(), gap: NaN };
@@ -69,7 +88,7 @@ export async function solveMip(lp: string, limits: SolveLimits = { timeLimitSeco
           "or make the search smaller (fewer regions, instance.families, a tighter instance.maxVcpu)",
       );
     }
-    throw new InternalError(`the MIP solver stopped with status "${status}"`);
+    throw solverRejected(`HiGHS stopped with status "${status}"`);
   }
   const values = new Map<string, number>();
   for (const [name, column] of Object.entries(solution.Columns)) {

@@ -4,9 +4,11 @@
  * not JSON is "malformed". Credentials never go through here.
  */
 import { LiveSourceError, kindOfStatus, retryAfterSeconds } from "./errors";
+import { proxiedFetch } from "./proxy";
 
 export async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
-  const response = await fetch(url, { signal, headers: { accept: "application/json" } });
+  // Through HTTPS_PROXY when set: Node's global fetch reads no proxy variable (./proxy.ts).
+  const response = await proxiedFetch(url, { signal, headers: { accept: "application/json" } });
   const text = await response.text();
   if (!response.ok) {
     throw new LiveSourceError(kindOfStatus(response.status), `HTTP ${response.status}${text ? `: ${text.slice(0, 120)}` : ""}`, retryAfterSeconds(response.headers.get("retry-after")));

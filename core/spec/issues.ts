@@ -12,11 +12,24 @@ export interface SpecProblem {
   message: string;
 }
 
+/** Longest value (or key) a message repeats whole: a 200,000-character name must not become 200 KB of stderr. */
+export const MAX_SHOWN_CHARACTERS = 80;
+
+/** A string as messages show it: quoted, and past `max` (80) characters its first `max` and its length. */
+export function quoted(value: string, max = MAX_SHOWN_CHARACTERS): string {
+  return value.length > max ? `${JSON.stringify(value.slice(0, max))}... (${value.length} characters)` : JSON.stringify(value);
+}
+
+/** A key inside a field path: as written, unless too long to repeat. */
+function shownKey(key: string): string {
+  return key.length > MAX_SHOWN_CHARACTERS ? `${key.slice(0, MAX_SHOWN_CHARACTERS)}...(${key.length} characters)` : key;
+}
+
 export function formatPath(path: IssuePath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else out += out === "" ? String(segment) : `.${String(segment)}`;
+    else out += out === "" ? shownKey(String(segment)) : `.${shownKey(String(segment))}`;
   }
   return out === "" ? "(top level)" : out;
 }
@@ -63,9 +76,9 @@ export function describeIssues(schema: z.ZodType, input: unknown, issues: readon
 
 function describeInvalidKey(key: string, nested: readonly z.core.$ZodIssue[]): string {
   const values = nested.flatMap((n) => (n.code === "invalid_value" ? n.values.map(String) : []));
-  if (values.length > 0) return `unknown name "${key}"${didYouMean(key, values)}; expected one of: ${values.join(", ")}`;
+  if (values.length > 0) return `unknown name ${quoted(key)}${didYouMean(key, values)}; expected one of: ${values.join(", ")}`;
   const custom = nested.find((n) => n.code === "invalid_format");
-  return custom ? `"${key}": ${custom.message}` : `invalid key "${key}"`;
+  return custom ? `${quoted(key)}: ${custom.message}` : `invalid key ${quoted(key)}`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
@@ -110,7 +123,7 @@ function article(expected: string): string {
 }
 
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return quoted(value);
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";

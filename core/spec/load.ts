@@ -81,8 +81,11 @@ export function looksLikeBackupSpec(data: unknown): boolean {
 export function readYamlFile(file: string, what: string): { data: unknown; locate: Locator } {
   let text: string;
   try {
+    const bytes = fs.statSync(file).size;
+    if (bytes > YAML_MAX_BYTES) throw tooLarge(file, what, bytes);
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(code === "ENOENT" ? `${what} file not found: ${file}` : `cannot read ${what} file ${file}: ${(err as Error).message}`);
   }
@@ -91,6 +94,7 @@ export function readYamlFile(file: string, what: string): { data: unknown; locat
 
 /** Parses YAML (or JSON) text read from `file` (a path, or "<stdin>"), with a locator to `file:line`. */
 export function readYamlText(text: string, file: string, what: string): { data: unknown; locate: Locator } {
+  if (text.length > YAML_MAX_BYTES) throw tooLarge(file, what, Buffer.byteLength(text));
   // CR-only line endings (old Mac editors) would otherwise read as one empty-looking line.
   if (text.includes("\r") && !text.includes("\n")) text = text.replace(/\r/g, "\n");
   const lineCounter = new LineCounter();
@@ -98,6 +102,8 @@ export function readYamlText(text: string, file: string, what: string): { data: 
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
+      // The parser recurses per level: thousands of nested [ or { exhaust its stack.
+      if (/call stack/i.test(e.message)) return `${file}:${pos.line}:${pos.col}: the ${what} file is nested too deeply to read (thousands of levels); a spec needs a handful`;
       return `${file}:${pos.line}:${pos.col}: YAML syntax error: ${e.message.split("\n")[0]}`;
     });
     throw new UserError(lines.join("\n"), lines);
@@ -119,6 +125,17 @@ export function readYamlText(text: string, file: string, what: string): { data: 
     return file;
   };
   return { data: yamlToJs(doc, file, what), locate };
+}
+
+/**
+ * Largest spec or stack config read: far above any real one (a spec is a few KB; a stack config
+ * pinning hundreds of workloads, a few MB), and parsed in a moment.
+ */
+export const YAML_MAX_BYTES = 16 * 1024 * 1024;
+
+function tooLarge(file: string, what: string, bytes: number): UserError {
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return new UserError(`${file}: the ${what} file is ${mib(bytes)}, more than the ${mib(YAML_MAX_BYTES)} a ${what} file may be (a resource-exhaustion guard); is it the right file?`);
 }
 
 /**

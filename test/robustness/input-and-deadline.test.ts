@@ -78,6 +78,20 @@ describe("user input is a user error, never an internal error", () => {
     expect(r.stderr).not.toContain("internal error");
   });
 
+  it("a spec nested thousands of levels deep is an error naming the file and line, not a stack overflow", async () => {
+    const spec = write("deep.yaml", `${SPEC}x: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`);
+    const r = await cli("plan", spec, "--offline");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*deep\.yaml:5:\d+: the spec file is nested too deeply to read/);
+  });
+
+  it("a spec file beyond the 16 MiB limit is an error naming the file, before it is parsed", async () => {
+    const spec = write("huge.yaml", `${SPEC}# ${"x".repeat(17 * 1024 * 1024)}\n`);
+    const r = await cli("plan", spec, "--offline");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: ${spec}: the spec file is 17.0 MiB, more than the 16.0 MiB a spec file may be (a resource-exhaustion guard); is it the right file?\n`);
+  });
+
   it("per-replica cpu and memory below the documented minimum are errors naming the field", async () => {
     const spec = write("tiny.yaml", SPEC.replace("cpu: 2, memoryGiB: 8", "cpu: 1.0e-13, memoryGiB: 1.0e-13"));
     const r = await cli("plan", spec, "--offline");
@@ -105,6 +119,31 @@ describe("user input is a user error, never an internal error", () => {
     expect(withoutStalePrices(r.stderr)).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ workload: "web", totals: { replicas: 4 } });
+  });
+
+  it("a 200,000-character name is shown as its first 80 characters and its length, not echoed whole", async () => {
+    const spec = write("long-name.yaml", SPEC.replace("name: web", `name: ${"a".repeat(200_000)}`));
+    const r = await cli("plan", spec, "--offline");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: invalid workload spec: ${spec}:1: name: expected a lower-case name of letters, digits and '-', starting with a letter, at most 40 characters (it names cloud resources), got "${"a".repeat(80)}"... (200000 characters)\n`);
+  });
+
+  it("a very long unknown region or unknown key is shortened too (found by ./fuzz.test.ts)", async () => {
+    const key = await cli("plan", write("long-key.yaml", SPEC.replace("name: web", `name: web\n? ${"k".repeat(50_000)}\n: 1`)), "--offline");
+    expect(key.code).toBe(1);
+    expect(key.stderr.length).toBeLessThan(1_000);
+    expect(key.stderr).toContain(`:2: ${"k".repeat(80)}...(50000 characters): unknown field`);
+    const region = await cli("plan", write("long-region.yaml", SPEC.replace("regions: [us-central1]", `regions: [us-central1, ${"x".repeat(50_000)}]`)), "--offline");
+    expect(region.code).toBe(1);
+    expect(region.stderr.length).toBeLessThan(1_000);
+    expect(region.stderr).toContain(`providers.gcp.regions[1]: unknown gcp region "${"x".repeat(80)}"... (50000 characters)`);
+  });
+
+  it("a very long catalog cell is shortened in the row's error", async () => {
+    const catalog = write("long-cell.csv", `provider,region,instanceType,vcpu,memoryGiB,gpus,gpuType,arch,onDemandHourlyUsd,spotHourlyUsd\ngcp,us-central1,n2-standard-4,${"9".repeat(20_000)}x,16,0,,x86_64,0.19,\n`);
+    const r = await cli("plan", write("ok-cell.yaml", SPEC), "--offline", "--catalog", catalog);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: invalid catalog: ${catalog}:2: column vcpu: expected a number > 0 and <= 100000 (fractions for shared-core types, e.g. 0.25), got "${"9".repeat(80)}"... (20001 characters)\n`);
   });
 
   it("a bad --live-timeout or MULTICLOUD_LIVE_TIMEOUT is an error naming it", async () => {
