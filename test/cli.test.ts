@@ -64,7 +64,7 @@ describe("multicloud plan", () => {
     // `stale: true` in the plan (and nothing else on stderr).
     expect(first.stderr).toMatch(/^(warning: (aws|azure|gcp): file prices as of 2026-07-20 are \d+ months old \(stale after 90 days\): update the --catalog file\n){3}$/);
     const plan = JSON.parse(first.stdout);
-    expect(Object.keys(plan)).toEqual(["workload", "specHash", "demand", "prices", "allocations", "totals", "solver"]);
+    expect(Object.keys(plan)).toEqual(["workload", "specHash", "demand", "prices", "allocations", "totals", "explain", "solver"]);
     expect(plan.prices).toEqual({ aws: { source: "file", asOf: "2026-07-20", stale: true }, azure: { source: "file", asOf: "2026-07-20", stale: true }, gcp: { source: "file", asOf: "2026-07-20", stale: true } });
     // By hand: GCP spot is the cheapest replica slot ($0.02335) but capped at 12 (25%); Azure
     // ($0.096/slot) then GCP on-demand ($0.0971) fill the rest, each provider capped at 24 (50%).
@@ -135,7 +135,7 @@ describe("multicloud plan", () => {
     const { code, stderr } = await cli("plan", spec, "--catalog", catalog);
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `error: invalid workload spec (2 problems):\n  ${spec}:3: demand.replicas: expected a number >= 1, got -3\n  ${spec}:7: constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling, compliance, traffic\n`,
+      `error: invalid workload spec (2 problems):\n  ${spec}:3: demand.replicas: expected a number >= 1, got -3\n  ${spec}:7: constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling, compliance, tags, traffic\n`,
     );
   });
 

@@ -11,6 +11,8 @@ import { parse } from "csv-parse/sync";
 import { ARCHES, compareOffers, offerKey, type Arch, type Catalog, type InstanceOffer } from "./offer";
 import type { CloudSet } from "../clouds/cloud-set";
 import { UserError, didYouMean } from "../util/errors";
+import { MAX_SHOWN_CHARACTERS, quoted } from "../spec/issues";
+import { scannable, scanPlainRows } from "./csv-fast";
 
 export const CATALOG_COLUMNS = [
   "provider", "region", "instanceType", "vcpu", "memoryGiB", "gpus", "gpuType", "arch", "onDemandHourlyUsd", "spotHourlyUsd",
@@ -60,9 +62,12 @@ function readError(file: string, err: unknown): UserError {
 
 /** Parses catalog CSV text; `file` names it in messages, `asOf` dates its prices. */
 export function parseCatalogCsv(text: string, file: string, asOf: string, clouds: CloudSet): Catalog {
+  // Quote-free text (what `prices export` writes) is scanned in place (./csv-fast.ts) after its
+  // header; other text is split into records first.
+  const scan = text.includes('"') ? undefined : plainHeader(text);
   let records: string[][];
   try {
-    records = text.includes('"') ? (parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][]) : splitPlainCsv(text);
+    records = scan ? [scan.header] : text.includes('"') ? (parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][]) : splitPlainCsv(text);
   } catch (err) {
     throw new UserError(`${file}: not valid CSV: ${(err as Error).message}`);
   }
@@ -74,18 +79,46 @@ export function parseCatalogCsv(text: string, file: string, asOf: string, clouds
   if (!headerOk) {
     const missing = CATALOG_COLUMNS.filter((c) => !header?.includes(c));
     const why = header !== undefined && missing.length > 0 ? ` (missing column${missing.length === 1 ? "" : "s"} ${missing.join(", ")})` : "";
-    throw new UserError(`${file}:1: expected the header "${CATALOG_COLUMNS.join(",")}" (optionally followed by ",burstable"), got "${header?.join(",") ?? ""}"${why}`);
+    throw new UserError(`${file}:1: expected the header "${CATALOG_COLUMNS.join(",")}" (optionally followed by ",burstable"), got ${quoted(header?.join(",") ?? "", 400)}${why}`);
   }
   const columns = header.length;
   const problems: string[] = [];
   const offers: InstanceOffer[] = [];
-  const seen = new Map<string, number>();
+  // Duplicates: rows in strictly increasing (provider, region, instanceType) order, as `prices
+  // export` writes them, cannot repeat a key, so no key is built or looked up (and nothing is
+  // sorted) until the order breaks; from then on each row is checked against all rows before it.
+  let seen: Map<string, number> | undefined;
+  const lineOf: number[] = [];
+  const addOffer = (offer: InstanceOffer, line: number) => {
+    const previous = offers[offers.length - 1];
+    if (seen === undefined && (previous === undefined || compareOffers(previous, offer) < 0) && !slashIn(offer)) {
+      offers.push(offer);
+      lineOf.push(line);
+      return;
+    }
+    seen ??= new Map(offers.map((o, k) => [offerKey(o), lineOf[k]!]));
+    const key = offerKey(offer);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const shownKey = key.length > MAX_SHOWN_CHARACTERS ? quoted(key) : key;
+      problems.push(`${file}:${line}: ${shownKey} is listed twice (first on line ${first})`);
+      return;
+    }
+    seen.set(key, line);
+    offers.push(offer);
+  };
 
-  records.slice(1).forEach((cells, i) => {
-    const line = i + 2;
+  const checkRow = (cells: string[], line: number) => {
+    // Fast path: a row whose every cell is plainly valid becomes its offer at once; the checks
+    // below run only for the others, so every message is exactly theirs.
+    const plain = plainOffer(cells, columns, clouds);
+    if (plain) {
+      addOffer(plain, line);
+      return;
+    }
     const rowProblems: string[] = [];
     const bad = (column: string, expected: string, got: string | undefined) =>
-      rowProblems.push(`${file}:${line}: column ${column}: expected ${expected}, got ${JSON.stringify(got ?? "")}`);
+      rowProblems.push(`${file}:${line}: column ${column}: expected ${expected}, got ${quoted(got ?? "")}`);
     if (cells.length !== columns) {
       problems.push(`${file}:${line}: expected ${columns} columns, got ${cells.length}`);
       return;
@@ -137,15 +170,10 @@ export function parseCatalogCsv(text: string, file: string, asOf: string, clouds
       spotHourlyUsd: spot ?? null,
       spotEstimated: false,
     };
-    const key = offerKey(offer);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      problems.push(`${file}:${line}: ${key} is listed twice (first on line ${first})`);
-      return;
-    }
-    seen.set(key, line);
-    offers.push(offer);
-  });
+    addOffer(offer, line);
+  };
+  if (scan) scanPlainRows(scan.body, scan.start, columns, clouds, CATALOG_LIMITS, { offer: addOffer, row: checkRow });
+  else records.slice(1).forEach((cells, i) => checkRow(cells, i + 2));
 
   if (problems.length > 0) {
     const shown = problems.slice(0, MAX_REPORTED);
@@ -156,7 +184,81 @@ export function parseCatalogCsv(text: string, file: string, asOf: string, clouds
   if (offers.length === 0) throw new UserError(`${file}: the catalog has a header but no rows`);
 
   const provenance = Object.fromEntries([...new Set(offers.map((o) => o.provider))].sort().map((p) => [p, { source: "file" as const, asOf }]));
-  return { offers: offers.sort(compareOffers), provenance };
+  return { offers: seen === undefined ? offers : offers.sort(compareOffers), provenance };
+}
+
+const PLAIN = {
+  vcpu: { min: 0, exclusive: true, max: CATALOG_LIMITS.vcpu },
+  memoryGiB: { min: 0, exclusive: true, max: CATALOG_LIMITS.memoryGiB },
+  gpus: { min: 0, max: CATALOG_LIMITS.gpus },
+  hourlyUsd: { min: 0, exclusive: true, max: CATALOG_LIMITS.hourlyUsd },
+} as const;
+
+/**
+ * The offer of a row that passes every check of `parseCatalogCsv` without a closure, a column
+ * lookup or a message built (the header is fixed, so each column's index is too); undefined for
+ * any other row, which the full checks then describe. Accepts nothing they reject and builds the
+ * same offer: an 86,000-row file reads in a fraction of the time.
+ */
+function plainOffer(cells: readonly string[], columns: number, clouds: CloudSet): InstanceOffer | undefined {
+  if (cells.length !== columns) return undefined;
+  const provider = cells[0]!;
+  const region = cells[1]!;
+  const instanceType = cells[2]!;
+  const arch = cells[7]!;
+  if (region === "" || instanceType === "" || (arch !== "x86_64" && arch !== "arm64") || !clouds.has(provider)) return undefined;
+  const vcpu = number(cells[3]!, PLAIN.vcpu);
+  const memoryGiB = number(cells[4]!, PLAIN.memoryGiB);
+  const gpus = number(cells[5]!, PLAIN.gpus);
+  const onDemand = number(cells[8]!, PLAIN.hourlyUsd);
+  const spotText = cells[9]!;
+  const spot = spotText === "" ? null : number(spotText, PLAIN.hourlyUsd);
+  if (vcpu === undefined || memoryGiB === undefined || gpus === undefined || onDemand === undefined || spot === undefined) return undefined;
+  let burstable: boolean;
+  if (columns === CATALOG_COLUMNS.length) burstable = clouds.get(provider).isBurstable(instanceType);
+  else {
+    const b = cells[10]!.toLowerCase();
+    if (b !== "true" && b !== "false") return undefined;
+    burstable = b === "true";
+  }
+  const gpuText = cells[6]!;
+  return {
+    provider,
+    region,
+    instanceType,
+    vcpu,
+    memoryGiB,
+    gpus,
+    gpuType: gpuText === "" ? null : gpuText.toLowerCase(),
+    arch,
+    burstable,
+    onDemandHourlyUsd: onDemand,
+    spotHourlyUsd: spot,
+    spotEstimated: false,
+  };
+}
+
+/** A key part with "/" could make two different rows share a key: such rows take the map path. */
+function slashIn(o: InstanceOffer): boolean {
+  return o.provider.includes("/") || o.region.includes("/") || o.instanceType.includes("/");
+}
+
+/**
+ * The header of quote-free text whose lines break at "\n" or "\r\n" (the first non-empty line,
+ * split and trimmed as splitPlainCsv does), and where its rows start; undefined for other text
+ * and for text without a line.
+ */
+function plainHeader(text: string): { header: string[]; body: string; start: number } | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!scannable(body)) return undefined;
+  for (let pos = 0; pos < body.length; ) {
+    let end = body.indexOf("\n", pos);
+    if (end === -1) end = body.length;
+    const line = body.slice(pos, end > pos && body.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    if (line !== "") return { header: line.split(",").map((cell) => cell.trim()), body, start: end + 1 };
+    pos = end + 1;
+  }
+  return undefined; // no line at all: the record path reports the missing header
 }
 
 /**
@@ -166,11 +268,22 @@ export function parseCatalogCsv(text: string, file: string, asOf: string, clouds
 function splitPlainCsv(text: string): string[][] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const records: string[][] = [];
-  for (const line of body.split(/\r\n|\r|\n/)) {
+  for (const line of body.includes("\r") ? body.split(/\r\n|\r|\n/) : body.split("\n")) {
     if (line === "") continue;
-    records.push(line.split(",").map((cell) => cell.trim()));
+    const cells = line.split(",");
+    // Trim in place, and only cells that start or end with a character that may be white space.
+    for (let k = 0; k < cells.length; k++) {
+      const cell = cells[k]!;
+      if (cell !== "" && (mayBeSpace(cell.charCodeAt(0)) || mayBeSpace(cell.charCodeAt(cell.length - 1)))) cells[k] = cell.trim();
+    }
+    records.push(cells);
   }
   return records;
+}
+
+/** Printable ASCII other than the space is never white space; anything else may be (trim decides). */
+function mayBeSpace(code: number): boolean {
+  return code <= 32 || code >= 127;
 }
 
 function number(text: string, rule: { min: number; exclusive?: boolean; max: number }): number | undefined {

@@ -14,6 +14,11 @@ export interface PriceOptions {
 }
 
 export function resolveCatalog(clouds: CloudSet, options: PriceOptions = {}): Catalog {
-  const base = loadSnapshot();
-  return options.catalogFile ? overrideCatalog(base, readCatalogFile(options.catalogFile, clouds)) : base;
+  if (!options.catalogFile) return loadSnapshot();
+  const file = readCatalogFile(options.catalogFile, clouds);
+  // A file that prices every cloud replaces the whole snapshot: it is not even read (a large part
+  // of a `--catalog` plan's time otherwise). Only providers outside the set could have come from
+  // it, and no spec can name those.
+  if (clouds.names.every((p) => p in file.provenance)) return file;
+  return overrideCatalog(loadSnapshot(), file);
 }

@@ -21,7 +21,8 @@
  * computed here, so float products like 0.57 x 100 = 56.99999 cannot cost a replica.
  *
  * Constraints are data (`PlacementConstraints`): the infeasibility diagnosis rebuilds the model
- * with one of them removed.
+ * with one of them removed. The plan's explanation (explain.ts) re-solves without them too, on
+ * group-model.ts: the same optimum with y counted per group of interchangeable options.
  *
  * A disruption budget (drift: move at most part of a pinned placement at once) adds, for each
  * option j of the pinned plan, kept replicas k_j <= y_j, k_j <= pinned_j, and sum_j k_j >= K.

@@ -1,7 +1,9 @@
 /**
  * The optimizer, in fixed steps: options (eligibility and fit, options.ts) -> exact reduction
- * (reduce.ts) -> MIP solve for the least hourly cost (model.ts has the formulation, solver.ts the
- * solver) -> tie-break (consolidate.ts) -> allocations in the canonical order.
+ * (reduce.ts, via candidates.ts) -> MIP solve for the least hourly cost (model.ts has the
+ * formulation, solver.ts the solver) -> tie-break (consolidate.ts) -> allocations in the canonical
+ * order -> when asked, the explanation (explain.ts: binding constraints by exact re-solves, and
+ * why each provider is used or not).
  *
  * Determinism: the model is built from options in the canonical order, the solver is
  * deterministic, and the tie-break is exact, so the same inputs always give the same placement
@@ -10,10 +12,12 @@
 import type { Catalog } from "../catalog/offer";
 import type { WorkloadSpec } from "../spec/schema";
 import { placementOptions, type PlacementOption } from "./options";
-import { compareOptions, dropDominatedRegions, reduceOptions } from "./reduce";
-import { buildModel, constraintsOfSpec, regionKey, type OverheadRates } from "./model";
-import { overheadHourly, type RegionOverheads } from "../plan/overheads";
+import { compareOptions } from "./reduce";
+import { buildModel, constraintsOfSpec, regionKey } from "./model";
+import type { RegionOverheads } from "../plan/overheads";
 import { solveMip, timeLimitFromEnv, type SolveStatus } from "./solver";
+import { reduceCandidates } from "./candidates";
+import { explainPlacement, type Explanation } from "./explain";
 import { diagnoseInfeasibility, noEligibleOptionsError } from "./infeasibility";
 import { consolidate } from "./consolidate";
 import { InfeasibleError } from "../util/errors";
@@ -32,6 +36,8 @@ export interface Placement {
   stats: { offersConsidered: number; options: number; reducedOptions: number };
   /** Fixed costs of the regions the placement uses (empty without overheads). */
   overheads: PlacementOverhead[];
+  /** Why the placement is what it is (only when asked for, and only for a proven optimum). */
+  explain?: Explanation;
 }
 
 export interface PlacementOverhead {
@@ -51,6 +57,12 @@ export interface OptimizeSettings {
   overheads?: RegionOverheads;
   /** The regions the residency rules allow (core/spec/residency.ts); absent: all. */
   allowedRegion?: (provider: string, region: string) => boolean;
+  /**
+   * Explain the placement (./explain.ts): which constraints bind, at what cost, and why each
+   * provider is used or not. Costs re-solves, so off here; plans ask for it (core/plan/plan-spec.ts).
+   * Never with `keep`: a budgeted re-solve is not a plan a reviewer reads on its own.
+   */
+  explain?: boolean;
 }
 
 /** `provider/region/instanceType/lifecycle`: the identity of an allocation across plans. */
@@ -63,16 +75,12 @@ const optionKey = (o: PlacementOption) =>
 
 
 export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Placement> {
-  const { options, exclusions, offersConsidered } = placementOptions(spec, catalog.offers, settings.allowedRegion);
+  const { options, exclusions, offersConsidered, byProvider } = placementOptions(spec, catalog.offers, settings.allowedRegion);
   if (options.length === 0) throw noEligibleOptionsError(spec, exclusions, offersConsidered);
 
   const constraints = constraintsOfSpec(spec);
   const quotaRegions = new Set(Object.keys(constraints.quotas));
-  // A region with a fixed cost is not interchangeable with another: its options are reduced and
-  // consolidated among themselves (dominance inside one region is untouched by its fixed cost).
-  const rates = overheadRates(options, settings.overheads);
-  const separateRegions = new Set([...quotaRegions, ...rates.keys()]);
-  const reduced = settings.reduce === false ? options : dropDominatedRegions(reduceOptions(options, separateRegions, quotaRegions), rates, quotaRegions);
+  const { options: reduced, rates, separateRegions } = reduceCandidates(options, settings.overheads, quotaRegions, settings.reduce !== false);
   // Options of a pinned plan stay in the model even when dominated: keeping them is the point.
   const pinned = settings.keep?.pinned ?? new Map<string, number>();
   const protectedOptions = pinned.size === 0 ? [] : options.filter((o) => pinned.has(optionKey(o)));
@@ -84,7 +92,8 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
     pinned: new Map(candidates.flatMap((o, j) => (pinned.has(optionKey(o)) ? [[j, pinned.get(optionKey(o))!] as const] : []))),
   };
 
-  const cheapest = await solveMip(buildModel(candidates, replicas, constraints, keep, rates).lp, limits);
+  const model = buildModel(candidates, replicas, constraints, keep, rates);
+  const cheapest = await solveMip(model.lp, limits);
   if (cheapest.status === "infeasible") {
     if (keep) throw new InfeasibleError(`infeasible: no placement keeps ${keep.minKept} replicas where they are and meets every constraint`, ["keep"]);
     throw await diagnoseInfeasibility(spec, candidates, constraints, limits, rates);
@@ -102,24 +111,27 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
     const [provider = "", region = ""] = key.split("/");
     return (settings.overheads?.(provider, region) ?? []).map((i) => ({ provider, region, item: i.item, hourlyUsd: i.hourlyUsd }));
   });
+  // A time-limited placement is not a proven optimum: "without X it would cost" needs one.
+  const explain =
+    settings.explain && !keep && cheapest.status === "optimal"
+      ? await explainPlacement({
+          spec,
+          offers: catalog.offers,
+          settings,
+          limits,
+          constraints,
+          quotaRegions,
+          main: { candidates: { options: candidates, rates, separateRegions }, lp: model.lp, result: cheapest },
+          byProvider,
+          allocations,
+        })
+      : undefined;
   return {
     allocations,
     status: cheapest.status === "optimal" ? "optimal" : "time-limit",
     gap: cheapest.gap,
     stats: { offersConsidered, options: options.length, reducedOptions: candidates.length },
     overheads,
+    ...(explain ? { explain } : {}),
   };
-}
-
-/** `provider/region` -> fixed $/hour, for the regions of `options` that have one. */
-function overheadRates(options: readonly PlacementOption[], overheads: RegionOverheads | undefined): OverheadRates {
-  const rates = new Map<string, number>();
-  if (!overheads) return rates;
-  for (const o of options) {
-    const key = regionKey(o);
-    if (rates.has(key)) continue;
-    const hourly = overheadHourly(overheads(o.offer.provider, o.offer.region));
-    if (hourly > 0) rates.set(key, hourly);
-  }
-  return rates;
 }

@@ -26,6 +26,12 @@ export interface PlacementOption {
 /** Why offers in the allowed regions were not eligible, by filter (spec path -> count). */
 export type Exclusions = Map<string, number>;
 
+/** One provider's offers in the spec's regions: how many, and why the ineligible ones were dropped. */
+export interface ProviderOffers {
+  considered: number;
+  exclusions: Exclusions;
+}
+
 /** Replicas one instance of `offer` hosts for this demand (0 = does not fit). */
 export function replicaFit(offer: Pick<InstanceOffer, "vcpu" | "memoryGiB" | "gpus">, spec: Pick<WorkloadSpec, "demand" | "instance">): number {
   const { cpu, memoryGiB, gpus } = spec.demand;
@@ -60,7 +66,7 @@ export function placementOptions(
   spec: WorkloadSpec,
   offers: readonly InstanceOffer[],
   allowedRegion?: (provider: string, region: string) => boolean,
-): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number } {
+): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number; byProvider: Map<string, ProviderOffers> } {
   const { instance, demand, constraints } = spec;
   const allowSpot = (constraints.maxSpotShare ?? 0) > 0;
   const familyViolation = familyRule(spec);
@@ -68,7 +74,13 @@ export function placementOptions(
     Object.entries(spec.providers).map(([name, p]) => [name, p.regions ? new Set(p.regions) : undefined] as const),
   );
   const exclusions: Exclusions = new Map();
-  const exclude = (why: string) => exclusions.set(why, (exclusions.get(why) ?? 0) + 1);
+  // Per provider too: the plan's explanation says why a provider got nothing (./explain.ts).
+  const byProvider = new Map<string, ProviderOffers>();
+  let current: ProviderOffers = { considered: 0, exclusions: new Map() };
+  const exclude = (why: string) => {
+    exclusions.set(why, (exclusions.get(why) ?? 0) + 1);
+    current.exclusions.set(why, (current.exclusions.get(why) ?? 0) + 1);
+  };
 
   const options: PlacementOption[] = [];
   let offersConsidered = 0;
@@ -77,6 +89,10 @@ export function placementOptions(
     const regions = regionFilter.get(offer.provider);
     if (regions && !regions.has(offer.region)) continue;
     offersConsidered++;
+    const known = byProvider.get(offer.provider);
+    if (known) current = known;
+    else byProvider.set(offer.provider, (current = { considered: 0, exclusions: new Map() }));
+    current.considered++;
 
     if (allowedRegion && !allowedRegion(offer.provider, offer.region)) { exclude("compliance.residency"); continue; }
     if (instance.arch !== "any" && offer.arch !== instance.arch) { exclude("instance.arch"); continue; }
@@ -95,7 +111,7 @@ export function placementOptions(
       options.push({ offer, lifecycle: "spot", fit, hourlyUsd: discountedPrice(offer.spotHourlyUsd, discount) });
     }
   }
-  return { options, exclusions, offersConsidered };
+  return { options, exclusions, offersConsidered, byProvider };
 }
 
 /** The spec's family globs as a check: the spec path an instance type breaks, or undefined. */

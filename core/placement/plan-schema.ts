@@ -50,10 +50,18 @@ export const planSchema = z.looseObject({
       stale: z.literal(true).optional(),
     }),
   ),
-  compliance: z.looseObject({ residency: z.array(z.string()).optional() }).optional(),
+  compliance: z.looseObject({ residency: z.array(z.string()).optional(), requiredTags: z.array(z.string()).optional() }).optional(),
   allocations: z.array(allocationSchema),
   overheads: z.array(z.looseObject({ provider: z.string().min(1), region: z.string().min(1), item: z.string().min(1), monthlyUsd: amount })).optional(),
   totals: z.looseObject({ replicas: count, vcpu: amount, memoryGiB: amount, hourlyUsd: amount, monthlyUsd: amount }),
+  // Informative only (in no hash, read by no emitter); optional: plans pinned before it still read.
+  explain: z
+    .looseObject({
+      constraints: z.array(z.looseObject({ name: z.string().min(1), binding: z.boolean(), monthlyUsdWithout: amount })).optional(),
+      monthlyUsdWithoutAll: amount.optional(),
+      providers: z.record(z.string(), z.looseObject({ used: z.boolean(), why: z.string() })),
+    })
+    .optional(),
   solver: z.looseObject({ status: z.enum(["optimal", "time-limit"]), gap: amount, ms: amount }),
 });
 

@@ -93,6 +93,30 @@ function fleetHourly(plan: Plan): string {
   return `${usd(plan.totals.hourlyUsd, 4)} (fleet)`;
 }
 
+/**
+ * The plan's explanation as lines: which constraints bind (and the monthly cost without each), then
+ * one line per allowed provider. None for a plan without one (pinned before it existed).
+ */
+export function explainLines(plan: Plan): string[] {
+  const e = plan.explain;
+  if (!e) return [];
+  const lines: string[] = [];
+  if (!e.constraints) lines.push("constraints: not explained (a re-solve without one stopped at the solver's time limit)");
+  else if (e.constraints.length > 0) {
+    const binding = e.constraints.filter((c) => c.binding).map((c) => `${c.name} binds (${usd(c.monthlyUsdWithout)}/month without it)`);
+    const slack = e.constraints.filter((c) => !c.binding).map((c) => c.name);
+    const parts = [...binding, ...(slack.length > 0 ? [`${slack.join(", ")} ${slack.length === 1 ? "does" : "do"} not bind`] : [])];
+    // Constraints that bind only together (two caps giving the same cap) show in this total alone.
+    const all = e.monthlyUsdWithoutAll;
+    if (all !== undefined && e.constraints.length > 1 && all < plan.totals.monthlyUsd - 0.01) {
+      parts.push(`${binding.length === 0 ? "together they do: " : ""}${usd(all)}/month without all of them`);
+    }
+    lines.push(`constraints: ${parts.join("; ")}`);
+  }
+  for (const [provider, p] of Object.entries(e.providers)) lines.push(`${provider}: ${p.used ? "used" : "not used"}: ${p.why}`);
+  return lines;
+}
+
 function optional(line: string | undefined): string[] {
   return line === undefined ? [] : [line];
 }
@@ -110,6 +134,7 @@ function renderTable(plan: Plan, now: Date): string {
     headline(plan),
     table.toString(),
     `share by provider: ${providerShares(plan).join(", ")}`,
+    ...explainLines(plan),
     ...optional(demandLine(plan)),
     `prices: ${priceLines(plan, now).join("; ")}`,
     `solver: ${plan.solver.status}, gap ${plan.solver.gap}, ${plan.solver.ms} ms · spec ${plan.specHash.slice(0, 19)}`,
@@ -132,6 +157,7 @@ function renderMarkdown(plan: Plan, now: Date): string {
     ...overheadRows(plan).map(row),
     row(["**total**", "", "", "", `**${instances}**`, `**${plan.totals.replicas}**`, `${plan.totals.vcpu} / ${plan.totals.memoryGiB}`, fleetHourly(plan), `**${usd(plan.totals.monthlyUsd)}**`]),
     "",
+    ...markdownExplain(plan),
     "<details><summary>Prices and solver</summary>",
     "",
     ...optional(demandLine(plan)).map((l) => `- ${l}`),
@@ -142,4 +168,10 @@ function renderMarkdown(plan: Plan, now: Date): string {
     "</details>",
     "",
   ].join("\n");
+}
+
+/** The explanation under the table: a "Why this plan" list (nothing for a plan without one). */
+function markdownExplain(plan: Plan): string[] {
+  const lines = explainLines(plan);
+  return lines.length === 0 ? [] : ["**Why this plan**", "", ...lines.map((l) => `- ${l}`), ""];
 }

@@ -10,6 +10,7 @@ import { regionsByProvider } from "../catalog/query";
 import { contentHash } from "../util/hash";
 import { HOURS_PER_MONTH } from "../util/units";
 import type { Placement } from "../optimizer/optimize";
+import type { Explanation } from "../optimizer/explain";
 import type { DemandDetails } from "../metrics/demand";
 import { round } from "../util/round";
 import { overheadNeeds } from "./overheads";
@@ -56,7 +57,7 @@ export interface Plan {
    * provenance is in no hash.
    */
   /** The compliance rules the plan was made under (only when the spec has some). */
-  compliance?: { residency?: string[] };
+  compliance?: { residency?: string[]; requiredTags?: string[] };
   prices: Record<string, PlanPrices>;
   allocations: PlanAllocation[];
   /**
@@ -65,6 +66,12 @@ export interface Plan {
    */
   overheads?: PlanOverhead[];
   totals: { replicas: number; vcpu: number; memoryGiB: number; hourlyUsd: number; monthlyUsd: number };
+  /**
+   * Why the plan is what it is (../optimizer/explain.ts): binding constraints and the cost without
+   * each, and why each allowed provider is used or not. Informative only: in no hash. Absent on
+   * plans pinned before it existed, on budgeted re-solves and on time-limited plans.
+   */
+  explain?: Explanation;
   solver: { status: "optimal" | "time-limit"; gap: number; ms: number };
 }
 
@@ -97,15 +104,22 @@ export interface PlanOverhead {
  * it is left out, and set-valued lists (regions, family globs) are sorted, so listing the same
  * regions in another order is the same spec (and keeps its pinned placement).
  */
-export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling" | "traffic"> & { traffic?: OverheadNeeds } {
+export function placementSpec(spec: WorkloadSpec): Omit<WorkloadSpec, "scaling" | "traffic" | "tags"> & { traffic?: OverheadNeeds } {
   // Autoscaler and load balancer settings shape resources, not the placement: changing a health
   // check must not unpin a plan. What `traffic` adds to each region's fixed costs does change the
   // optimum (./overheads.ts), so that part, and only that, is in.
-  const { scaling: _scaling, traffic: _traffic, ...rest } = spec;
+  // Compliance rules are in when they decide the placement (residency) and out when they only
+  // shape resources (tags and the keys they must carry): requiring one more tag must not unpin
+  // every plan and let a fleet move at the next deploy.
+  const { scaling: _scaling, traffic: _traffic, tags: _tags, compliance, ...rest } = spec;
+  // (A spec with `compliance: {}` keeps the hash it always had.)
+  const { requiredTags, ...placing } = compliance ?? {};
+  const keep = compliance !== undefined && (requiredTags === undefined || Object.keys(placing).length > 0);
   const needs = overheadNeeds(spec);
   const sorted = (list: readonly string[]) => [...list].sort();
   return {
     ...rest,
+    ...(keep ? { compliance: placing } : {}),
     instance: { ...rest.instance, families: { allow: sorted(rest.instance.families.allow), deny: sorted(rest.instance.families.deny) } },
     providers: Object.fromEntries(
       Object.entries(rest.providers).map(([name, p]) => [name, p.regions ? { ...p, regions: sorted(p.regions) } : p]),
@@ -119,12 +133,13 @@ export function specHash(spec: WorkloadSpec): string {
 }
 
 /**
- * Hash of what a plan decided: demand and allocations (hence totals). Timing and price provenance
- * are left out: re-pinning the same placement from a catalog file touched since, or from a fresher
+ * Hash of what a plan decided: demand and allocations (hence totals). Timing, price provenance
+ * and the explanation are left out: re-pinning the same placement from a catalog file touched since, or from a fresher
  * cache, is not a change.
  */
 export function planHash(plan: Plan): string {
-  const { solver: _solver, prices: _prices, ...decided } = plan;
+  // `explain` says why, not what: it is derived from the same inputs and never part of the decision.
+  const { solver: _solver, prices: _prices, explain: _explain, ...decided } = plan;
   // gpuType follows from the instance type: leaving it out keeps the hash of every plan pinned
   // before allocations named their GPU (and the workload tags derived from it) unchanged.
   const allocations = decided.allocations.map(({ gpuType: _gpuType, ...a }) => a);
@@ -172,6 +187,7 @@ export function buildPlan(spec: WorkloadSpec, catalog: Catalog, placement: Place
       hourlyUsd: round(hourly, 6),
       monthlyUsd: round(hourly * HOURS_PER_MONTH, 2),
     },
+    ...(placement.explain ? { explain: placement.explain } : {}),
     solver: { status: placement.status, gap: placement.gap, ms: Math.round(ms) },
   };
 }
