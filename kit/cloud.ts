@@ -12,6 +12,7 @@ import type { CloudAdapter } from "../core/clouds/adapter";
 import type { WorkloadEmitter } from "./workload/emitter";
 import type { BackupEmitter } from "./backup/emitter";
 import type { DnsEmitter } from "./workload/dns";
+import type { StorageClient } from "./backup/storage";
 
 export interface Cloud extends CloudAdapter {
   /** The emitter of `MultiCloudWorkload`'s resources on this cloud (loads Pulumi and the cloud's SDK). */
@@ -24,6 +25,11 @@ export interface Cloud extends CloudAdapter {
    * components use the first cloud of the registry that has it).
    */
   loadDnsEmitter?(): Promise<DnsEmitter>;
+  /**
+   * The object-storage client of `multicloud backup verify --live` and `backup restore` (loads the
+   * cloud's storage SDK). Optional: a cloud without it cannot be verified or restored live.
+   */
+  loadStorageClient?(): Promise<StorageClient>;
 }
 
 /** A cloud set whose members are full clouds: what the CLI, the components and the scripts use. */

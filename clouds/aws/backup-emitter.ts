@@ -5,15 +5,18 @@
  * Destination children (logical names, `<n>` = component name; names are identity, pinned by tests):
  *   <n>-bucket, <n>-versioning, <n>-object-lock (immutable only), <n>-encryption (SSE-KMS),
  *   <n>-public-access, <n>-tls-only, <n>-lifecycle, <n>-datasync-role, <n>-datasync-access,
- *   <n>-destination-location, <n>-source-location, <n>-transfer (the DataSync task), <n>-alerts
- *   (SNS topic), <n>-alerts-policy, <n>-failed-transfers (EventBridge rule),
- *   <n>-failed-transfers-target, <n>-alerts-email (with notification.email only).
+ *   <n>-destination-location, <n>-source-location (an Azure Blob source without an agent: a
+ *   CloudFormation stack holding the agentless location, see azureBlobLocation), <n>-transfer
+ *   (the DataSync task), <n>-alerts (SNS topic), <n>-alerts-policy, <n>-failed-transfers
+ *   (EventBridge rule), <n>-failed-transfers-target, <n>-alerts-email (with notification.email only).
  * Source children: web identity: <n>-source-reader (IAM role), <n>-source-read (its policy);
- *   access key: <n>-source-reader (IAM user), <n>-source-read, <n>-source-key.
+ *   access key: <n>-source-reader (IAM user), <n>-source-read, <n>-source-key (rotated every
+ *   ctx.rotation period: replaced, new before old, by the first `pulumi up` of a new period).
  *
  * Invariants: the bucket is never publicly reachable, refuses plain HTTP, and the DataSync role
  * cannot delete (the task preserves deleted files, and overwrites only changed objects, which
- * versioning keeps). Source grants allow List and Get on the source prefix, nothing else.
+ * versioning keeps). Source grants allow List and Get on the source prefix, and kms:Decrypt only
+ * through S3 for objects of that prefix (an SSE-KMS source), nothing else.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -26,12 +29,33 @@ type Statement = Record<string, unknown>;
 const policy = (statements: Statement[]) => ({ Version: "2012-10-17", Statement: statements });
 
 /** List the bucket (under the prefix) and read its objects: all a transfer service needs from a source. */
-function readOnlyStatements(bucket: string, prefix: string): Statement[] {
+function readOnlyStatements(bucket: string, prefix: string, region: string): Statement[] {
   const list: Statement = { Sid: "ListSource", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${bucket}` };
   if (prefix !== "") list.Condition = { StringLike: { "s3:prefix": [`${prefix}*`] } };
   // GetBucketLocation requests carry no s3:prefix key: under the prefix condition it would be denied.
   const locate: Statement = { Sid: "LocateSource", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: `arn:aws:s3:::${bucket}` };
-  return [list, locate, { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${bucket}/${prefix}*` }];
+  return [list, locate, { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${bucket}/${prefix}*` }, decryptThroughS3(bucket, prefix, region)];
+}
+
+/**
+ * GetObject on an SSE-KMS object also needs kms:Decrypt on its key
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms).
+ * The key is not known here, so the grant is scoped instead by how it is used: only through S3 in
+ * the source's region (kms:ViaService) and only for this bucket's objects under the prefix (S3's
+ * encryption context is the object ARN, or the bucket ARN with an S3 Bucket Key). A key in
+ * another account must also allow this principal in its key policy.
+ */
+function decryptThroughS3(bucket: string, prefix: string, region: string): Statement {
+  return {
+    Sid: "DecryptSourceThroughS3",
+    Effect: "Allow",
+    Action: ["kms:Decrypt"],
+    Resource: "*",
+    Condition: {
+      StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+      StringLike: { "kms:EncryptionContext:aws:s3:arn": [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/${prefix}*`] },
+    },
+  };
 }
 
 function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
@@ -39,7 +63,7 @@ function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
   const bucket = spec.source.bucket!;
   const prefix = spec.source.prefix ?? "";
   const opts = { parent };
-  const readPolicy = JSON.stringify(policy(readOnlyStatements(bucket, prefix)));
+  const readPolicy = JSON.stringify(policy(readOnlyStatements(bucket, prefix, spec.source.region)));
   if (request.method === "web-identity" && request.federation) {
     const { issuer, subject } = request.federation;
     // Trust exactly one identity of one issuer: the transfer service account, by its subject.
@@ -64,7 +88,9 @@ function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
   if (request.method === "access-key") {
     const user = new aws.iam.User(`${name}-source-reader`, { name: names.dns(64, "reader"), tags }, opts);
     const read = new aws.iam.UserPolicy(`${name}-source-read`, { user: user.name, policy: readPolicy }, opts);
-    const key = new aws.iam.AccessKey(`${name}-source-key`, { user: user.name }, opts);
+    // Rotated: a new period replaces the key (the new one is created and handed to the transfer
+    // before the old one is deleted; an IAM user holds up to two keys).
+    const key = new aws.iam.AccessKey(`${name}-source-key`, { user: user.name }, { ...opts, replacementTrigger: ctx.rotation.startsAt });
     return {
       method: "access-key",
       protocol: "s3",
@@ -136,12 +162,14 @@ function emitBucket(ctx: BackupContext): aws.s3.Bucket {
 
 /** The DataSync location that reads the source, per the kind of access the source granted. */
 function sourceLocation(ctx: BackupContext, access: SourceAccess): { arn: pulumi.Output<string>; enhanced: boolean } {
-  const { name, parent, spec, plan, tags } = ctx;
+  const { name, parent, plan, tags } = ctx;
   const opts = { parent, dependsOn: access.resources };
   const region = plan.destination.region;
   const subdirectory = `/${access.prefix}`;
   if (access.method === "access-key") {
-    // Agentless, so Enhanced mode: the other cloud's S3-compatible endpoint over HTTPS.
+    // Agentless, so Enhanced mode: "An agent is only required to access storage in other clouds when
+    // using Basic mode tasks" (https://docs.aws.amazon.com/datasync/latest/userguide/third-party-cloud-transfer-considerations.html);
+    // the other cloud's S3-compatible endpoint over HTTPS, through an object storage location.
     const location = new aws.datasync.LocationObjectStorage(
       `${name}-source-location`,
       { region, serverHostname: access.endpoint, serverProtocol: "HTTPS", serverPort: 443, bucketName: access.bucket, subdirectory, accessKey: access.accessKeyId, secretKey: pulumi.secret(access.secretAccessKey), tags },
@@ -149,23 +177,80 @@ function sourceLocation(ctx: BackupContext, access: SourceAccess): { arn: pulumi
     );
     return { arn: location.arn, enhanced: true };
   }
-  if (access.method === "sas") {
+  if (access.method === "sas") return azureBlobLocation(ctx, access, opts);
+  throw new InternalError(`DataSync cannot read a source granted by ${access.method}`);
+}
+
+type SasAccess = Extract<SourceAccess, { method: "sas" }>;
+
+/**
+ * The DataSync location of an Azure Blob source.
+ *
+ * Without `dataSyncAgentArn` (the default): agentless, so the task runs in Enhanced mode
+ * (https://docs.aws.amazon.com/datasync/latest/userguide/choosing-task-mode.html). DataSync's API
+ * makes AgentArns optional for that ("If you are setting up an agentless cross-cloud transfer, you
+ * do not need to specify a value", https://docs.aws.amazon.com/datasync/latest/userguide/API_CreateLocationAzureBlob.html),
+ * but the classic provider's `aws.datasync.LocationAzureBlob` still requires `agentArns`: its
+ * constructor throws "Missing required property 'agentArns'" (@pulumi/aws 7.48), as the upstream
+ * schema says `Required: true` (hashicorp/terraform-provider-aws internal/service/datasync/location_azure_blob.go;
+ * open: https://github.com/hashicorp/terraform-provider-aws/issues/43066), and @pulumi/aws-native
+ * is not a dependency. CloudFormation's AWS::DataSync::LocationAzureBlob documents AgentArns as
+ * optional for agentless transfers and `Fn::GetAtt` LocationArn as a return value
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html),
+ * and `aws.cloudformation.Stack` is in the package we have: a one-resource stack holds the
+ * location, the SAS travels as a NoEcho parameter (a Pulumi secret), and the stack's output is the
+ * location ARN. A renewed SAS is a parameter change: an in-place stack update.
+ *
+ * With `dataSyncAgentArn`: the location goes through that agent (Basic mode), as before.
+ */
+function azureBlobLocation(ctx: BackupContext, access: SasAccess, opts: pulumi.CustomResourceOptions): { arn: pulumi.Output<string>; enhanced: boolean } {
+  const { name, spec, plan, names, tags } = ctx;
+  const region = plan.destination.region;
+  const containerUrl = `https://${access.account}.blob.core.windows.net/${access.container}`;
+  const subdirectory = `/${access.prefix}`;
+  if (spec.dataSyncAgentArn) {
     const location = new aws.datasync.LocationAzureBlob(
       `${name}-source-location`,
-      {
-        region,
-        containerUrl: `https://${access.account}.blob.core.windows.net/${access.container}`,
-        authenticationType: "SAS",
-        sasConfiguration: pulumi.secret(access.sasToken.apply((token) => ({ token }))),
-        agentArns: [spec.dataSyncAgentArn!],
-        subdirectory,
-        tags,
-      },
+      { region, containerUrl, authenticationType: "SAS", sasConfiguration: pulumi.secret(access.sasToken.apply((token) => ({ token }))), agentArns: [spec.dataSyncAgentArn], subdirectory, tags },
       opts,
     );
     return { arn: location.arn, enhanced: false };
   }
-  throw new InternalError(`DataSync cannot read a source granted by ${access.method}`);
+  const stack = new aws.cloudformation.Stack(
+    `${name}-source-location`,
+    {
+      name: names.dns(128, "azure-source"),
+      region,
+      // jsonStringify: a tag value may be an Output (secret or not); the body follows it.
+      templateBody: pulumi.jsonStringify(agentlessAzureBlobTemplate(containerUrl, subdirectory, tags)),
+      parameters: pulumi.secret(access.sasToken.apply((token) => ({ SasToken: token }))),
+      tags,
+    },
+    opts,
+  );
+  return { arn: stack.outputs.apply((o) => o?.LocationArn ?? ""), enhanced: true };
+}
+
+/** The CloudFormation template of an agentless Azure Blob location (no AgentArns). */
+export function agentlessAzureBlobTemplate(containerUrl: string, subdirectory: string, tags: Record<string, pulumi.Input<string>>): Record<string, unknown> {
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: "Agentless DataSync location of an Azure Blob backup source (pulumi-multicloud CrossCloudBackup)",
+    Parameters: { SasToken: { Type: "String", NoEcho: true, Description: "read/list SAS of the source container" } },
+    Resources: {
+      Location: {
+        Type: "AWS::DataSync::LocationAzureBlob",
+        Properties: {
+          AzureBlobContainerUrl: containerUrl,
+          AzureBlobAuthenticationType: "SAS",
+          AzureBlobSasConfiguration: { AzureBlobSasToken: { Ref: "SasToken" } },
+          Subdirectory: subdirectory,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        },
+      },
+    },
+    Outputs: { LocationArn: { Value: { "Fn::GetAtt": ["Location", "LocationArn"] } } },
+  };
 }
 
 function emitAlert(ctx: BackupContext, taskArn: pulumi.Output<string>): void {
@@ -256,8 +341,12 @@ function emitDestination(ctx: BackupContext, access: SourceAccess): DestinationR
         // Verify every file transferred. A whole-destination check (POINT_IN_TIME_CONSISTENT) cannot
         // read objects the lifecycle has moved to Glacier / Deep Archive, so it would fail once they age.
         verifyMode: "ONLY_FILES_TRANSFERRED",
-        // GCS (the access-key, S3-compatible source) has no object tagging API to read tags from.
-        objectTags: source.enhanced ? "NONE" : "PRESERVE",
+        // Never copy object tags. DataSync reads GCS through the S3 API, and copying object tags
+        // from it may fail the task (https://docs.aws.amazon.com/datasync/latest/userguide/troubleshooting-tasks.html#troubleshoot-object-tags-google-cloud-storage;
+        // other clouds: creating-other-cloud-object-location.html#other-cloud-considerations-object-tags);
+        // reading Azure blob index tags needs the SAS's "t" permission, and the source SAS grants
+        // read and list only (least privilege: the backup copies data, not tags).
+        objectTags: "NONE",
         transferMode: "CHANGED",
         overwriteMode: "ALWAYS",
         preserveDeletedFiles: "PRESERVE",

@@ -30,6 +30,7 @@ export const aws: Cloud = {
   overheads: awsOverheads,
   loadWorkloadEmitter: async () => (await import("./workload-emitter")).awsWorkloadEmitter,
   loadBackupEmitter: async () => (await import("./backup-emitter")).awsBackupEmitter,
+  loadStorageClient: async () => (await import("./storage-client")).awsStorageClient,
   // Route 53 steers `traffic.dns` across every cloud's regions.
   loadDnsEmitter: async () => (await import("./dns")).awsDnsEmitter,
 };

@@ -73,14 +73,11 @@ export const awsStorage: StorageFacts = {
       requires: [],
     },
     azure: {
-      fee: { perGiBUsd: 0.0125, perRunUsd: 0 },
-      how: "DataSync Basic mode through a DataSync agent: the container is an Azure Blob location read with a read/list SAS",
-      requires: [
-        {
-          field: "dataSyncAgentArn",
-          why: "the AWS provider still requires an agent for DataSync Azure Blob locations (hashicorp/terraform-provider-aws#43066): deploy a DataSync agent and set dataSyncAgentArn to its ARN",
-        },
-      ],
+      // Agentless (the default) runs in Enhanced mode, priced like the GCS route; with
+      // dataSyncAgentArn the task runs in Basic mode through the agent ($0.0125/GB, not modelled).
+      fee: { perGiBUsd: 0.015, perRunUsd: 0 },
+      how: "DataSync Enhanced mode, agentless: the container is an Azure Blob location (created through CloudFormation) read with a read/list SAS renewed every rotation period; with dataSyncAgentArn, Basic mode through that agent",
+      requires: [],
     },
   },
   sourceRequires: [{ field: "source.bucket", why: "the S3 bucket to back up" }],

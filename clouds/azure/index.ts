@@ -36,4 +36,5 @@ export const azure: Cloud = {
   overheads: azureOverheads,
   loadWorkloadEmitter: async () => (await import("./workload-emitter")).azureWorkloadEmitter,
   loadBackupEmitter: async () => (await import("./backup-emitter")).azureBackupEmitter,
+  loadStorageClient: async () => (await import("./storage-client")).azureStorageClient,
 };

@@ -78,7 +78,6 @@ export const azureStorage: StorageFacts = {
     { field: "source.storageAccount", why: "the storage account that holds the container" },
     { field: "source.container", why: "the container to back up" },
     { field: "source.resourceGroupName", why: "the storage account's resource group, through which the read-only SAS is issued" },
-    { field: "source.sasExpiresOn", why: "when the read-only SAS the transfer uses expires (YYYY-MM-DD); move it forward to renew the SAS" },
   ],
   unsupported: {
     "encryption.kmsKeyId":
@@ -88,10 +87,10 @@ export const azureStorage: StorageFacts = {
   },
   notes: [
     {
-      note: "Data Factory creates schedule triggers stopped (pulumi/pulumi-azure-native#3540): start the trigger once after the first deployment (the component's followUp output has the command); until then no copy runs",
+      note: "the Data Factory schedule trigger is created, started, and stopped around every update by the component itself (ARM triggers/start and /stop, with the deployer's Azure credentials)",
     },
     {
-      note: "each Data Factory run copies the objects modified since the previous run (plus 15 minutes of overlap); after a failed run, run the pipeline once with fullCopy = true to catch up",
+      note: "each Data Factory run copies the objects modified since the window end of the last successful run (read from the factory's run history, kept 45 days), minus 60 minutes of overlap for S3 multipart uploads stamped with their start time; with no success in 45 days the run copies everything",
     },
   ],
   buildPrices: (dir) => buildAzureStoragePrices(dir),

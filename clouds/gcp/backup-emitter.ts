@@ -7,12 +7,19 @@
  *   service account on the bucket), <n>-transfer (the transfer job), <n>-alerts-email (with
  *   notification.email only), <n>-failed-transfers (log-based alert policy).
  * Source children: <n>-source-reader (service account), <n>-source-list, <n>-source-read (its
- *   bucket roles), <n>-source-key (HMAC key for S3-compatible readers).
+ *   bucket roles), <n>-source-key (HMAC key for S3-compatible readers, rotated every
+ *   ctx.rotation period: replaced, new before old, by the first `pulumi up` of a new period).
  *
  * Invariants: uniform bucket-level access and enforced public access prevention; the job
- * overwrites only objects that differ and never deletes in the sink or the source. GCS forbids
- * versioning together with a retention policy, so an immutable copy uses the retention policy
- * (the plan notes what that means) and a mutable one uses versioning with noncurrent expiry.
+ * overwrites only objects that differ and never deletes in the sink or the source. Every copy
+ * keeps history with Object Versioning (noncurrent versions deleted after retentionDays). GCS
+ * forbids versioning together with a bucket retention policy
+ * (https://cloud.google.com/storage/docs/bucket-lock), and a retention policy would make every
+ * changed object younger than the retention fail to copy; Storage Transfer Service cannot set
+ * per-object retention (Object Retention Lock) on what it writes. So `immutable` here means
+ * versioning plus soft delete for retentionDays clamped to 7-90 days (what GCS allows,
+ * https://cloud.google.com/storage/docs/soft-delete): a deleted or replaced version, by anyone,
+ * stays restorable that long. The plan notes it; lockRetention is refused for GCS.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
@@ -22,6 +29,15 @@ import type { AccessRequest, BackupContext, BackupEmitter, DestinationResult, So
 import { gcpStorage } from "./storage-list-prices";
 
 const SECONDS_PER_DAY = 86_400;
+/**
+ * Soft delete retention bounds GCS accepts, in days: "The value must be in between 604800(7 days) and
+ * 7776000(90 days)", 0 turning soft delete off (@pulumi/gcp 9 BucketSoftDeletePolicy.retentionDurationSeconds;
+ * https://cloud.google.com/storage/docs/soft-delete). There, "deleting the bucket or the objects within
+ * the bucket causes the resources to enter a soft-deleted state", and Object Lifecycle Management is
+ * "compatible with soft delete but [doesn't] affect soft-deleted objects".
+ */
+export const SOFT_DELETE_MIN_DAYS = 7;
+export const SOFT_DELETE_MAX_DAYS = 90;
 /** The issuer Storage Transfer Service's Google identity tokens carry (the `sub` is the service account's unique id). */
 const GOOGLE_ISSUER = "accounts.google.com";
 
@@ -43,7 +59,8 @@ function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
   // Bucket metadata and listing (legacyBucketReader) plus object reads (objectViewer): no writes, no deletes.
   const list = new gcp.storage.BucketIAMMember(`${name}-source-list`, { bucket, role: "roles/storage.legacyBucketReader", member }, opts);
   const read = new gcp.storage.BucketIAMMember(`${name}-source-read`, { bucket, role: "roles/storage.objectViewer", member }, opts);
-  const key = new gcp.storage.HmacKey(`${name}-source-key`, { serviceAccountEmail: reader.email }, opts);
+  // Rotated: a new period replaces the key (the new one reaches the transfer before the old one goes).
+  const key = new gcp.storage.HmacKey(`${name}-source-key`, { serviceAccountEmail: reader.email }, { ...opts, replacementTrigger: ctx.rotation.startsAt });
   return {
     method: "access-key",
     protocol: "gcs",
@@ -64,8 +81,14 @@ function lifecycleRules(ctx: BackupContext): gcp.types.input.storage.BucketLifec
     // Only from the previous class, so objects walk the ladder in order.
     condition: { age: stage.fromDay, matchesStorageClasses: [gcpStorage.classes[stages[i]!.tier]] },
   }));
-  if (!spec.immutable) rules.push({ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: spec.retentionDays, withState: "ARCHIVED" } });
+  // Replaced and deleted versions are kept retentionDays, then removed (into soft delete when immutable).
+  rules.push({ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: spec.retentionDays, withState: "ARCHIVED" } });
   return rules;
+}
+
+/** Soft delete duration of an immutable copy: the retention, within what GCS accepts. */
+export function softDeleteDays(retentionDays: number): number {
+  return Math.min(SOFT_DELETE_MAX_DAYS, Math.max(SOFT_DELETE_MIN_DAYS, retentionDays));
 }
 
 function emitBucket(ctx: BackupContext): gcp.storage.Bucket {
@@ -90,8 +113,8 @@ function emitBucket(ctx: BackupContext): gcp.storage.Bucket {
       storageClass: gcpStorage.classes.hot,
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
-      versioning: { enabled: !spec.immutable },
-      retentionPolicy: spec.immutable ? { retentionPeriod: String(spec.retentionDays * SECONDS_PER_DAY), isLocked: spec.lockRetention } : undefined,
+      versioning: { enabled: true },
+      softDeletePolicy: spec.immutable ? { retentionDurationSeconds: softDeleteDays(spec.retentionDays) * SECONDS_PER_DAY } : undefined,
       lifecycleRules: lifecycleRules(ctx),
       encryption: spec.encryption?.kmsKeyId ? { defaultKmsKeyName: spec.encryption.kmsKeyId } : undefined,
       forceDestroy: false,
@@ -151,7 +174,7 @@ function emitDestination(ctx: BackupContext, access: SourceAccess): DestinationR
   const bucket = emitBucket(ctx);
   const sts = transferServiceAccount(ctx);
   // legacyBucketWriter = buckets.get + objects.list/create/delete: replacing a changed object in
-  // GCS needs delete, and versioning (or the retention policy) keeps what was replaced.
+  // GCS needs delete, and versioning keeps what was replaced.
   const writer = new gcp.storage.BucketIAMMember(
     `${name}-sink-writer`,
     { bucket: bucket.name, role: "roles/storage.legacyBucketWriter", member: pulumi.interpolate`serviceAccount:${sts.email}` },

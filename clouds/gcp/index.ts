@@ -9,7 +9,7 @@ import { gcpMetrics } from "./metrics";
 import { gcpRegions } from "./geography";
 import { gcpStorage } from "./storage-list-prices";
 import { gcpOverheads } from "./overhead-prices";
-import { gcpLabelProblems } from "./tags";
+import { gcpLabelKey, gcpLabelProblems } from "./tags";
 
 /** Shared-core machine types: a fraction of a vCPU, bursting on credits. */
 const SHARED_CORE = new Set(["e2-micro", "e2-small", "e2-medium", "f1-micro", "g1-small"]);
@@ -23,6 +23,7 @@ export const gcp: Cloud = {
   storage: gcpStorage,
   backupSourceFields: { bucket: z.string().min(1).optional() },
   tagProblems: gcpLabelProblems,
+  carriedTagKey: gcpLabelKey,
   // Loaded on demand: only scripts/build-snapshot.ts needs the raw-data readers.
   buildSnapshot: (dir) => (require("./snapshot") as typeof import("./snapshot")).buildGcpSnapshot(dir),
   livePrices: gcpLivePrices,
@@ -30,4 +31,5 @@ export const gcp: Cloud = {
   overheads: gcpOverheads,
   loadWorkloadEmitter: async () => (await import("./workload-emitter")).gcpWorkloadEmitter,
   loadBackupEmitter: async () => (await import("./backup-emitter")).gcpBackupEmitter,
+  loadStorageClient: async () => (await import("./storage-client")).gcpStorageClient,
 };

@@ -52,11 +52,14 @@ export const gcpStorage: StorageFacts = {
     },
   },
   sourceRequires: [{ field: "source.bucket", why: "the GCS bucket to back up" }],
-  unsupported: {},
+  unsupported: {
+    lockRetention:
+      "a locked retention on GCS is a bucket retention policy, which forbids Object Versioning, so every changed object younger than the retention would fail to copy: an immutable GCS copy keeps versions under soft delete instead (see the plan's note); set lockRetention: false or pin an aws destination (S3 Object Lock in COMPLIANCE mode)",
+  },
   notes: [
     {
       when: "immutable",
-      note: "Cloud Storage does not allow Object Versioning on a bucket with a retention policy: an immutable GCS copy keeps one version per object, and an object younger than retentionDays cannot be replaced, so a changed source object is copied again only once its copy is that old (failures in between raise the alert)",
+      note: "Cloud Storage forbids Object Versioning with a bucket retention policy, so an immutable GCS copy keeps every version (versioning, noncurrent versions deleted after retentionDays) and protects deletions with soft delete for min(retentionDays, 90) days (at least 7): a deleted or replaced version stays restorable that long; Storage Transfer Service cannot set per-object retention (Object Retention Lock)",
     },
   ],
   buildPrices: (dir) => buildGcpStoragePrices(dir),

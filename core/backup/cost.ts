@@ -4,8 +4,13 @@
  *   monthly = storage + egress + operations
  *   storage    = sum over lifecycle stages of GiB in the stage x the destination's $/GiB-month
  *                for the stage's tier (steady state, `gibByStage`)
- *   egress     = internet egress of the monthly change (dailyChangeGiB x 30) from the source
- *                region, through the source's price tiers for the destination's country
+ *              + noncurrent versions: every destination is versioned, so each rewritten object
+ *                keeps its previous version for `retentionDays`; at steady state that is
+ *                dailyChangeGiB x retentionDays GiB, priced at the hot tier (the lifecycle rules
+ *                tier current versions only). `dailyChangeGiB` counts new and rewritten data
+ *                alike, so this is an upper bound: all-new data leaves no old versions.
+ *   egress     = internet egress of the monthly change (dailyChangeGiB x DAYS_PER_MONTH) from
+ *                the source region, through the source's price tiers for the destination's country
  *   operations = requests (writes at the destination, reads at the source, the transfer's
  *                listings of both sides every run, lifecycle transitions) + the destination's
  *                transfer-service fees (per GiB copied, per run)
@@ -14,6 +19,7 @@
  * Retrieval and restore charges are not part of the monthly cost: they are paid on a restore.
  */
 import { InternalError } from "../util/errors";
+import { HOURS_PER_MONTH } from "../util/units";
 import { gibByStage, lifecycleStages, reachesStage } from "./lifecycle";
 import type { ProviderStoragePrices, StoragePrices } from "./prices";
 import { runsPerMonth, transferSchedule } from "./schedule";
@@ -21,7 +27,8 @@ import type { CloudSet } from "../clouds/cloud-set";
 import type { BackupSpec } from "./spec";
 import type { EgressTiers } from "./types";
 
-export const DAYS_PER_MONTH = 30;
+/** One month, as plans count it everywhere: 730 hours (HOURS_PER_MONTH), so 30.4167 days. */
+export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 /** Objects per LIST page on every cloud's API (Azure allows 5,000; 1,000 is the common floor). */
 export const LIST_PAGE = 1000;
 
@@ -94,6 +101,16 @@ export function estimateCost(spec: BackupSpec, destination: Place, prices: Stora
     const tier = stages[i]!.tier;
     add("storage", `${classes[tier]} storage`, `${fmt(gib)} GiB x $${storagePrices[tier]}/GiB-month`, gib * storagePrices[tier]);
   });
+
+  const noncurrentGiB = spec.dailyChangeGiB * spec.retentionDays;
+  if (noncurrentGiB > 0) {
+    add(
+      "storage",
+      `noncurrent versions (${spec.retentionDays} days)`,
+      `${fmt(spec.dailyChangeGiB)} GiB/day x ${spec.retentionDays} days = ${fmt(noncurrentGiB)} GiB x $${storagePrices.hot}/GiB-month`,
+      noncurrentGiB * storagePrices.hot,
+    );
+  }
 
   const monthlyGiB = spec.dailyChangeGiB * DAYS_PER_MONTH;
   const tiers = egressTiers(prices, source, destination, clouds);

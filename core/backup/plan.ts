@@ -68,6 +68,7 @@ export function planBackup(name: string, spec: BackupSpec, prices: StoragePrices
   const providers = [...new Set([spec.source.provider, best.provider])].sort();
   const notes = [`the newest copy is at most ${spec.rpoHours} h plus one transfer's duration old`];
   for (const { when, note } of dest.notes) if (when === undefined || isSet(fieldValue(spec, when))) notes.push(note);
+  if (!spec.notification) notes.push("no notification.email: a failed transfer raises an alert that reaches nobody; set notification: { email } to be told when the backup stops copying");
   return {
     name,
     specHash: backupSpecHash(spec),

@@ -14,10 +14,14 @@ import { specError, type Locator } from "../spec/load";
 import { UserError, didYouMean } from "../util/errors";
 import { perCloudSet, type CloudSet } from "../clouds/cloud-set";
 import { RESIDENCY_GEOGRAPHIES, describeResidency, residencyFilter } from "../spec/residency";
+import { requiredTagProblems } from "../spec/required-tags";
 import type { StoragePrices } from "./prices";
+import { FROM_OUTPUT } from "../spec/traffic";
 
 const region = z.string().min(1);
 const label = /^[a-z][a-z0-9_-]{0,62}$/;
+/** A backup tag's value: GCP label value rules, the strictest of the three clouds. */
+export const BACKUP_TAG_VALUE = /^[a-z0-9_-]{0,63}$/;
 
 /**
  * `source`: provider, region and prefix are every cloud's; the other fields are the union of the
@@ -60,12 +64,18 @@ function buildBackupSpecSchema(clouds: CloudSet) {
       .string()
       .regex(/^arn:aws[a-z-]*:datasync:[a-z0-9-]+:\d{12}:agent\/agent-[0-9a-z]+$/, "expected a DataSync agent ARN (arn:aws:datasync:REGION:ACCOUNT:agent/agent-ID)")
       .optional(),
-    /** Geographies the destination may be in (DESIGN.md "Compliance and audit"). */
-    compliance: z.strictObject({ residency: z.array(z.enum(RESIDENCY_GEOGRAPHIES)).min(1).optional() }).optional(),
+    /** Geographies the destination may be in, and keys `tags` must carry (DESIGN.md "Compliance and audit"). */
+    compliance: z
+      .strictObject({
+        residency: z.array(z.enum(RESIDENCY_GEOGRAPHIES)).min(1).optional(),
+        requiredTags: z.array(z.string().regex(label, "expected a tag key of lower-case letters, digits, '_' and '-', starting with a letter (backup tags follow GCP label rules, so a required key must too)")).min(1).optional(),
+      })
+      .optional(),
     tags: z
       .record(
         z.string().regex(label, "expected a tag key of lower-case letters, digits, '_' and '-', starting with a letter (GCP label rules, the strictest of the three clouds)"),
-        z.string().regex(/^[a-z0-9_-]{0,63}$/, "expected a tag value of at most 63 lower-case letters, digits, '_' and '-'"),
+        // FROM_OUTPUT: a value another resource computes (the component checks it once known).
+        z.string().refine((v) => v === FROM_OUTPUT || BACKUP_TAG_VALUE.test(v), "expected a tag value of at most 63 lower-case letters, digits, '_' and '-'"),
       )
       .default({}),
   });
@@ -216,6 +226,16 @@ export function checkBackupSpec(spec: BackupSpec, { clouds, prices, now }: Valid
     });
   }
 
+  const tagged = [src.name, ...(spec.destination ? [spec.destination.provider] : [])];
+  problems.push(...requiredTagProblems({ requiredTags: spec.compliance?.requiredTags, tags: spec.tags, providers: tagged }, clouds));
+
+  // An agent only serves DataSync reading Azure Blob into S3 (Basic mode); elsewhere it would be silently ignored.
+  if (spec.dataSyncAgentArn !== undefined && (src.name !== "azure" || (spec.destination !== undefined && spec.destination.provider !== "aws"))) {
+    problems.push({
+      path: ["dataSyncAgentArn"],
+      message: `is only used by a backup from an azure source into aws (DataSync through an agent); this backup is from ${src.name}${spec.destination ? ` into ${spec.destination.provider}` : ""}, so remove it`,
+    });
+  }
   if (spec.lockRetention && !spec.immutable) problems.push({ path: ["lockRetention"], message: "locks an immutability policy, so it needs immutable: true" });
   if (spec.encryption?.kmsKeyId !== undefined && !spec.destination) {
     problems.push({ path: ["encryption", "kmsKeyId"], message: "a key belongs to one cloud: pin destination (provider and region) to use a customer-managed key" });

@@ -15,6 +15,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BackupPlan, BackupSpec, LifecycleStage, PhysicalNames, TransferSchedule } from "../../core/backup";
+import type { RotationPeriod } from "../../core/backup/rotation";
+import type { TagInputs } from "../workload/tags";
+import type { PackageResource } from "../package-resources";
 
 /** Everything decided before any resource exists. */
 export interface BackupContext {
@@ -25,9 +28,14 @@ export interface BackupContext {
   plan: BackupPlan;
   names: PhysicalNames;
   /** Tags (AWS, Azure) or labels (GCP) on every resource that takes them. */
-  tags: Record<string, string>;
+  tags: TagInputs;
   schedule: TransferSchedule;
   stages: LifecycleStage[];
+  /**
+   * The credential rotation period `pulumi up` runs in (core/backup/rotation.ts): long-lived keys
+   * are replaced when it changes, and a SAS expires two periods after its start.
+   */
+  rotation: RotationPeriod;
 }
 
 export type AccessMethod = "web-identity" | "access-key" | "sas";
@@ -81,4 +89,6 @@ export interface BackupEmitter {
   grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess;
   /** Destination role: store, transfer job and alert. */
   emitDestination(ctx: BackupContext, access: SourceAccess): DestinationResult;
+  /** Custom resources of this package the emitter registers inside the plugin, which serves them (../package-resources.ts). */
+  readonly packageResources?: readonly PackageResource[];
 }

@@ -12,7 +12,7 @@ import { processIo, type Io } from "./io";
 import { DEFAULT_LIVE_TIMEOUT_SECONDS } from "../../core/prices/source";
 // Choices and defaults from a leaf module: `--help` (and every command) loads only what it runs;
 // each command's modules are imported inside its action.
-import { DEFAULT_DRIFT_SETTINGS, DRIFT_FORMATS, FAILOVER_FORMATS, FORMATS } from "../../core/util/cli-choices";
+import { AUDIT_FORMATS, DEFAULT_DRIFT_SETTINGS, DRIFT_FORMATS, FAILOVER_FORMATS, FORMATS } from "../../core/util/cli-choices";
 
 function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number) => void): Command {
   const root = new Command("multicloud")
@@ -75,8 +75,20 @@ function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number)
     });
 
   root
-    .command("backup")
-    .description("cross-cloud backups")
+    .command("audit")
+    .description("the placement audit log beside the stack config (every --write appends to it); --verify checks its hash chain (exit 0 intact, 1 broken)")
+    .requiredOption("--stack-config <file>", "Pulumi.<stack>.yaml; the log is Pulumi.<stack>.placements.log beside it")
+    .option("--workload <name>", "only this workload's lines")
+    .option("--verify", "check the hash chain from the first line: exit 1 naming the first line that was edited, deleted or reordered")
+    .option("--init", "start the log for placements pinned before audit logging (one line per pinned workload)")
+    .addOption(new Option("--format <format>", "output format").choices(AUDIT_FORMATS).default("table"))
+    .action(async (options) => {
+      const { auditCommand } = await import("./audit");
+      setCode(await auditCommand(options, io, await clouds()));
+    });
+
+  const backup = root.command("backup").description("cross-cloud backups");
+  backup
     .command("plan")
     .description("choose the cheapest backup destination for a backup spec and show the cost breakdown (offline)")
     .argument("<spec>", "backup spec file (YAML or JSON)")
@@ -85,6 +97,35 @@ function program(io: Io, cloudSet: CloudSet | undefined, setCode: (code: number)
     .action(async (spec: string, options) => {
       const { backupPlanCommand } = await import("./backup");
       setCode(await backupPlanCommand(spec, options, io, await clouds()));
+    });
+  backup
+    .command("verify")
+    .description("list the source and the backup and report objects missing, different or extra (exit 0 complete, 2 gaps, 1 error)")
+    .argument("<spec>", "backup spec file (YAML or JSON)")
+    .option("--live", "list both sides through the clouds' APIs (required; list requests are billed)")
+    .option("--destination <url>", "the backup's URL (the component's destination.url output); default: derived from --stack-config")
+    .option("--stack-config <file>", "Pulumi.<stack>.yaml beside Pulumi.yaml: derive the backup's bucket name as the component does")
+    .option("--as-of <time>", "time of the last transfer run (ISO 8601): source objects changed after it are pending, not gaps")
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
+    .action(async (spec: string, options) => {
+      const { backupVerifyCommand } = await import("./backup");
+      setCode(await backupVerifyCommand(spec, options, io, await clouds()));
+    });
+  backup
+    .command("restore")
+    .description("print the plan of copying a backup back onto the source's cloud (what, where, cost, native commands); --apply copies, resumably")
+    .argument("<spec>", "backup spec file (YAML or JSON)")
+    .requiredOption("--to <bucket>", "target bucket, or Blob container (CONTAINER or ACCOUNT/CONTAINER), on the source's cloud")
+    .option("--prefix <prefix>", "only keys under this prefix (inside the source's prefix)")
+    .option("--as-of <time>", "restore the versions current at this time (ISO 8601); default: current versions")
+    .option("--apply", "copy (objects already at the target with the same size and checksum are skipped)")
+    .option("--in-place", "allow --to to be the original source location (replaces its current objects)")
+    .option("--destination <url>", "the backup's URL (the component's destination.url output); default: derived from --stack-config")
+    .option("--stack-config <file>", "Pulumi.<stack>.yaml beside Pulumi.yaml: derive the backup's bucket name as the component does")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (spec: string, options) => {
+      const { backupRestoreCommand } = await import("./backup");
+      setCode(await backupRestoreCommand(spec, options, io, await clouds()));
     });
   const prices = root.command("prices").description("prices: fill the on-disk cache, show one instance type's prices, or export them as a catalog file");
   prices

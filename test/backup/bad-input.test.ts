@@ -32,7 +32,12 @@ describe("bad input", () => {
     ["an unknown source region", { ...good, source: { ...s3, region: "us-east-7" } }, /source\.region: unknown aws region "us-east-7" \(did you mean "us-east-1"\?\)/],
     ["an unknown destination region", { ...good, destination: { provider: "gcp", region: "mars-north1" } }, /destination\.region: unknown gcp region "mars-north1"/],
     ["an Azure source without its fields", { ...good, source: { provider: "azure", region: "eastus" } }, /source\.storageAccount: is required when source\.provider is azure/],
-    ["an AWS destination for Azure without an agent", { ...good, source: { provider: "azure", region: "eastus", storageAccount: "acct", container: "data", resourceGroupName: "rg", sasExpiresOn: "2099-01-01" }, destination: { provider: "aws", region: "us-east-1" } }, /needs dataSyncAgentArn/],
+    ["a DataSync agent on a backup from S3, where it means nothing", { ...good, dataSyncAgentArn: "arn:aws:datasync:us-east-1:123456789012:agent/agent-0abc123" }, /dataSyncAgentArn: is only used by a backup from an azure source into aws[^\n]*from aws, so remove it/],
+    [
+      "a DataSync agent for an Azure source pinned into GCS",
+      { ...good, source: { provider: "azure", region: "eastus", storageAccount: "acct", container: "data", resourceGroupName: "rg" }, destination: { provider: "gcp", region: "us-east1" }, dataSyncAgentArn: "arn:aws:datasync:us-east-1:123456789012:agent/agent-0abc123" },
+      /dataSyncAgentArn: is only used by a backup from an azure source into aws \(DataSync through an agent\); this backup is from azure into gcp, so remove it/,
+    ],
   ])("%s fails with the field named and nothing registered", async (_what, args, message) => {
     const result = await rejected(args);
     expect(result.message).toMatch(/^CrossCloudBackup "bad": invalid backup spec/);

@@ -33,19 +33,24 @@ describe("monthly cost of one destination", () => {
     archiveAfterDays: 180,
   };
 
-  it("adds storage by tier over the lifecycle, tiered egress of 30 days of change, requests and transfer fees", () => {
+  it("adds storage by tier over the lifecycle, noncurrent versions, tiered egress of a 730-hour month of change, requests and transfer fees", () => {
     const e = estimateCost(spec(input, p), { provider: "gcp", region: "us-east1" }, p, CLOUDS);
-    // 50 GiB/day: 1500 hot (30 d), 3000 cool (60 d), 4500 cold (90 d), the remaining 1000 archived.
-    expect(e.storageUsd).toBeCloseTo(1500 * 0.02 + 3000 * 0.01 + 4500 * 0.004 + 1000 * 0.001, 9);
-    // 1500 GiB a month: 1000 at 0.10, 500 at 0.05.
-    expect(e.egressUsd).toBeCloseTo(100 + 25, 9);
+    // 50 GiB/day: 1500 hot (30 d), 3000 cool (60 d), 4500 cold (90 d), the remaining 1000 archived;
+    // plus the versions rewritten objects leave behind: 50 GiB/day x 30 retention days = 1500 GiB, hot.
+    expect(e.storageUsd).toBeCloseTo(30 + 30 + 18 + 1 + 30, 9);
+    // A month is 730 h = 30.41667 days, as plans: 50 x 730 / 24 = 1520.8333 GiB changed a month;
+    // egress 1000 GiB at 0.10 + 520.8333 GiB at 0.05.
+    const monthGiB = (50 * 730) / 24;
+    expect(monthGiB).toBeCloseTo(1520.833333, 5);
+    expect(e.egressUsd).toBeCloseTo(100 + 26.041666667, 8);
     const ops = {
-      writes: (1500 / 1e4) * 0.05,
-      reads: (1500 / 1e4) * 0.004,
-      listings: ((10 * 10) / 1e4) * (0.05 + 0.05), // 10 runs x ceil(10,000 objects / 1,000) on each side
-      transitions: (1500 / 1e4) * (0.1 + 0.2 + 0.5),
-      fees: 1500 * 0.01 + 10 * 1,
+      writes: (monthGiB / 1e4) * 0.05, // one object per GiB
+      reads: (monthGiB / 1e4) * 0.004,
+      listings: ((10 * 10) / 1e4) * (0.05 + 0.05), // 730 / 73 = 10 runs x ceil(10,000 objects / 1,000) on each side
+      transitions: (monthGiB / 1e4) * (0.1 + 0.2 + 0.5),
+      fees: monthGiB * 0.01 + 10 * 1,
     };
+    expect(Object.values(ops).reduce((a, b) => a + b, 0)).toBeCloseTo(0.0076042 + 0.00060833 + 0.001 + 0.12166667 + 25.20833333, 6);
     expect(e.operationsUsd).toBeCloseTo(Object.values(ops).reduce((a, b) => a + b, 0), 9);
     expect(e.monthlyUsd).toBeCloseTo(e.storageUsd + e.egressUsd + e.operationsUsd, 9);
     expect(e.items.map((i) => i.item)).toEqual([
@@ -53,6 +58,7 @@ describe("monthly cost of one destination", () => {
       "NEARLINE storage",
       "COLDLINE storage",
       "ARCHIVE storage",
+      "noncurrent versions (30 days)",
       "internet egress from aws/us-east-1",
       "writes at the destination",
       "reads at the source",
@@ -62,6 +68,14 @@ describe("monthly cost of one destination", () => {
       "transitions to ARCHIVE",
       "Storage Transfer Service fees",
     ]);
+  });
+
+  it("keeps noncurrent versions for retentionDays: 10 more retention days cost 10 x dailyChangeGiB at the hot price", () => {
+    const at = (retentionDays: number) => estimateCost(spec({ ...input, retentionDays }, p), { provider: "gcp", region: "us-east1" }, p, CLOUDS);
+    expect(at(40).storageUsd - at(30).storageUsd).toBeCloseTo(10 * 50 * 0.02, 9);
+    expect(at(40).items.find((i) => i.item === "noncurrent versions (40 days)")?.usd).toBeCloseTo(2000 * 0.02, 9);
+    // Static data leaves no old versions.
+    expect(estimateCost(spec({ ...input, dailyChangeGiB: 0 }, p), { provider: "gcp", region: "us-east1" }, p, CLOUDS).items.some((i) => i.item.startsWith("noncurrent"))).toBe(false);
   });
 
   it("prices the first full copy apart from the monthly cost", () => {
@@ -129,7 +143,7 @@ describe("destination choice", () => {
     expect(JSON.stringify(plan(input, p))).toBe(JSON.stringify(plan(input, p)));
   });
 
-  it("records why candidates were left out: no price, or a transfer service that cannot take the source", () => {
+  it("records why candidates were left out, and takes an Azure Blob source into AWS without an agent", () => {
     const q = prices({
       azure: provider({ egress: { eastus: egress(0.087) } }),
       gcp: provider({ storage: { "us-east1": storage(0.02) }, transfer: { azure: NO_FEE } }),
@@ -137,15 +151,17 @@ describe("destination choice", () => {
     });
     const blob = { provider: "azure" as const, region: "eastus", storageAccount: "acct", container: "data", resourceGroupName: "rg", sasExpiresOn: "2099-01-01" };
     const chosen = plan({ source: blob, sizeGiB: 100, dailyChangeGiB: 1 }, q);
-    // AWS would be cheapest, but DataSync needs an agent for Azure Blob.
-    expect(chosen.destination.provider).toBe("gcp");
-    expect(chosen.excluded).toContainEqual({ provider: "aws", reason: expect.stringContaining("needs dataSyncAgentArn") });
+    // AWS is cheapest, and DataSync's Enhanced mode reads Azure Blob without an agent.
+    expect(chosen.destination.provider).toBe("aws");
+    expect(chosen.destination.route).toMatch(/Enhanced mode, agentless/);
+    // No provider-wide exclusion of AWS (a route blocker has no region).
+    expect(chosen.excluded.filter((e) => e.provider === "aws" && e.region === undefined)).toEqual([]);
     expect(chosen.excluded).toContainEqual({ provider: "gcp", region: "us-west1", reason: "no storage price in the snapshot" });
     const withAgent = plan({ source: blob, sizeGiB: 100, dailyChangeGiB: 1, dataSyncAgentArn: "arn:aws:datasync:us-east-1:123456789012:agent/agent-0abc" }, q);
     expect(withAgent.destination.provider).toBe("aws");
   });
 
-  it("leaves out a destination that cannot honour a setting (Azure cannot lock a retention policy)", () => {
+  it("leaves out a destination that cannot honour a setting (Azure and GCS cannot lock a retention)", () => {
     const q = prices({
       aws: provider({ egress: { "us-east-1": egress(0.09) } }),
       azure: provider({ storage: { eastus: storage(0.001) }, transfer: { aws: NO_FEE } }),
@@ -153,8 +169,17 @@ describe("destination choice", () => {
     });
     const s3 = { provider: "aws" as const, region: "us-east-1", bucket: "b" };
     expect(plan({ source: s3, sizeGiB: 100, dailyChangeGiB: 1, immutable: true }, q).destination.provider).toBe("azure");
-    const locked = plan({ source: s3, sizeGiB: 100, dailyChangeGiB: 1, immutable: true, lockRetention: true }, q);
-    expect(locked.destination.provider).toBe("gcp");
+    // A locked retention on GCS would be a bucket retention policy, which forbids versioning.
+    expect(() => plan({ source: s3, sizeGiB: 100, dailyChangeGiB: 1, immutable: true, lockRetention: true }, q)).toThrow(
+      /azure: cannot honour lockRetention[\s\S]*gcp: cannot honour lockRetention: a locked retention on GCS is a bucket retention policy, which forbids Object Versioning/,
+    );
+    const r = prices({
+      gcp: provider({ egress: { "us-east1": egress(0.12) } }),
+      aws: provider({ storage: { "us-east-1": storage(0.02) }, transfer: { gcp: NO_FEE } }),
+      azure: provider({ storage: { eastus: storage(0.001) }, transfer: { gcp: NO_FEE } }),
+    });
+    const locked = plan({ source: { provider: "gcp", region: "us-east1", bucket: "b" }, sizeGiB: 100, dailyChangeGiB: 1, immutable: true, lockRetention: true }, r);
+    expect(locked.destination.provider).toBe("aws");
     expect(locked.excluded).toContainEqual({ provider: "azure", reason: expect.stringContaining("cannot honour lockRetention") });
   });
 

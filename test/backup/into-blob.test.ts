@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { childNames, deploy } from "./helpers/deploy";
 import { MOCK_SECRETS, inputAt, isSecretAt, unwrap } from "./helpers/mock-engine";
+import { rotationPeriod } from "../../core/backup/rotation";
 
 describe("S3 -> Blob (Data Factory, IAM access key)", () => {
   const args = {
@@ -24,6 +25,8 @@ describe("S3 -> Blob (Data Factory, IAM access key)", () => {
       "orders-blob-service",
       "orders-container",
       "orders-factory",
+      "orders-factory-run-query",
+      "orders-factory-run-reader",
       "orders-factory-writer",
       "orders-failed-transfers",
       "orders-group",
@@ -76,22 +79,78 @@ describe("S3 -> Blob (Data Factory, IAM access key)", () => {
     ]);
   });
 
-  it("copies on a schedule, incrementally, verified, never deleting, writing with the factory's own identity", async () => {
+  it("copies from the last successful run's window end (a watermark from the run history), never listing the sink", async () => {
     const { engine } = await deploy("orders", args);
-    const [probe, copy] = engine.byName("orders-pipeline").inputs.activities;
-    expect(probe).toMatchObject({ name: "probe-sink", type: "GetMetadata" });
+    const pipeline = engine.byName("orders-pipeline").inputs;
+    const [watermark, copy] = pipeline.activities;
+    // No Get Metadata listing of the sink (its childItems output is capped at 4 MB).
+    expect(pipeline.activities.map((a: any) => a.type)).toEqual(["WebActivity", "Copy"]);
+    expect(watermark).toMatchObject({
+      name: "last-success",
+      method: "POST",
+      url: expect.stringMatching(/^https:\/\/management\.azure\.com\/subscriptions\/.+\/factories\/mc-bk-orders-b21a44f8-adf\/queryPipelineRuns\?api-version=2018-06-01$/),
+      authentication: { type: "MSI", resource: "https://management.azure.com/" },
+    });
+    const query = JSON.parse(watermark.body);
+    expect(query.filters).toEqual([
+      { operand: "PipelineName", operator: "Equals", values: ["backup-copy"] },
+      { operand: "Status", operator: "Equals", values: ["Succeeded"] },
+    ]);
+    expect(query.orderBy).toEqual([{ orderBy: "RunStart", order: "DESC" }]);
+    expect(query.lastUpdatedAfter).toBe("@{addDays(pipeline().TriggerTime, -45)}");
     expect(copy).toMatchObject({
       type: "Copy",
+      dependsOn: [{ activity: "last-success", dependencyConditions: ["Succeeded"] }],
       validateDataConsistency: true,
-      source: { type: "BinarySource", storeSettings: { type: "AmazonS3ReadSettings", recursive: true, deleteFilesAfterCompletion: false, modifiedDatetimeEnd: "@pipeline().TriggerTime" } },
+      source: { type: "BinarySource", storeSettings: { type: "AmazonS3ReadSettings", recursive: true, deleteFilesAfterCompletion: false } },
       sink: { type: "BinarySink", storeSettings: { type: "AzureBlobStorageWriteSettings", copyBehavior: "PreserveHierarchy" } },
     });
-    expect(copy.source.storeSettings.modifiedDatetimeStart).toContain("addMinutes(pipeline().TriggerTime, -735)");
-    expect(engine.byName("orders-schedule").inputs.properties).toMatchObject({
-      type: "ScheduleTrigger",
-      recurrence: { frequency: "Hour", interval: 12, startTime: "2024-01-01T00:00:00Z", timeZone: "UTC" },
-      pipelines: [{ pipelineReference: { referenceName: "backup-copy", type: "PipelineReference" } }],
+    const { modifiedDatetimeStart, modifiedDatetimeEnd } = copy.source.storeSettings;
+    // From the watermark minus 60 minutes of overlap (multipart objects carry their start time), never "now minus a window".
+    expect(modifiedDatetimeStart).toContain("first(activity('last-success').output.value)?['parameters']?['windowEnd']");
+    expect(modifiedDatetimeStart).toContain(", -60)");
+    expect(modifiedDatetimeStart).not.toContain("pipeline().TriggerTime");
+    expect(modifiedDatetimeStart).toMatch(/^@if\(or\(pipeline\(\)\.parameters\.fullCopy, empty\(/);
+    expect(modifiedDatetimeEnd).toBe("@if(empty(pipeline().parameters.windowEnd), pipeline().TriggerTime, pipeline().parameters.windowEnd)");
+    expect(pipeline.parameters).toEqual({ fullCopy: { type: "Bool", defaultValue: false }, windowEnd: { type: "String", defaultValue: "" } });
+    // The factory may query its own runs, and nothing more: a custom role with the run query only
+    // (the built-in Reader grants reads, and the query is an action), held on the factory.
+    const role = engine.byName("orders-factory-run-query");
+    expect(role.type).toBe("azure-native:authorization:RoleDefinition");
+    expect(role.inputs.permissions).toEqual([
+      { actions: ["Microsoft.DataFactory/factories/queryPipelineRuns/action", "Microsoft.DataFactory/factories/queryPipelineRuns/read"], notActions: [], dataActions: [], notDataActions: [] },
+    ]);
+    expect(role.inputs.assignableScopes).toEqual([role.inputs.scope]);
+    expect(role.inputs.scope).toMatch(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/);
+    expect(role.inputs.roleDefinitionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(engine.byName("orders-factory-run-reader").inputs).toMatchObject({
+      principalId: "11111111-2222-3333-4444-555555555555",
+      roleDefinitionId: `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${role.inputs.roleDefinitionId}`,
+      scope: expect.stringMatching(/factories\/mc-bk-orders-b21a44f8-adf$/),
     });
+  });
+
+  it("runs the schedule through a trigger the component starts, each run recording its scheduled time as the window end", async () => {
+    const { engine, outputs } = await deploy("orders", args);
+    const trigger = engine.byName("orders-schedule");
+    expect(trigger.type).toMatch(/^pulumi-nodejs:dynamic/);
+    expect(trigger.inputs).toMatchObject({
+      armEndpoint: "https://management.azure.com",
+      subscriptionId: "00000000-0000-0000-0000-000000000001",
+      resourceGroupName: "mc-bk-orders-b21a44f8-rg",
+      factoryName: "mc-bk-orders-b21a44f8-adf",
+      triggerName: "backup-schedule",
+      properties: {
+        type: "ScheduleTrigger",
+        typeProperties: { recurrence: { frequency: "Hour", interval: 12, startTime: "2024-01-01T00:00:00Z", timeZone: "UTC" } },
+        pipelines: [{ pipelineReference: { referenceName: "backup-copy", type: "PipelineReference" }, parameters: { windowEnd: "@trigger().scheduledTime" } }],
+      },
+    });
+    expect(outputs.followUp).toEqual([]);
+  });
+
+  it("writes with the factory's own identity", async () => {
+    const { engine } = await deploy("orders", args);
     expect(engine.byName("orders-sink-link").inputs.properties).toMatchObject({ type: "AzureBlobStorage", authenticationType: "Msi", serviceEndpoint: "https://mcbkordersb21a44f8.blob.core.windows.net/" });
     expect(engine.byName("orders-factory-writer").inputs).toMatchObject({
       principalId: "11111111-2222-3333-4444-555555555555",
@@ -103,8 +162,11 @@ describe("S3 -> Blob (Data Factory, IAM access key)", () => {
 
   it("reads S3 with the key of a read-only IAM user, the secret a SecureString and a Pulumi secret", async () => {
     const { engine, outputs } = await deploy("orders", args);
-    expect(JSON.parse(engine.byName("orders-source-read").inputs.policy).Statement.map((s: any) => s.Action)).toEqual([["s3:ListBucket"], ["s3:GetBucketLocation"], ["s3:GetObject"]]);
+    expect(JSON.parse(engine.byName("orders-source-read").inputs.policy).Statement.map((s: any) => s.Action)).toEqual([["s3:ListBucket"], ["s3:GetBucketLocation"], ["s3:GetObject"], ["kms:Decrypt"]]);
     expect(isSecretAt(engine.stateOf("orders-source-key"), "secret")).toBe(true);
+    // Rotated: the key is replaced by the first `pulumi up` of each 90-day period.
+    const before = rotationPeriod(new Date(Date.now() - 60_000)).startsAt;
+    expect([before, rotationPeriod(new Date()).startsAt]).toContain(engine.byName("orders-source-key").options?.replacementTrigger);
     const link = engine.byName("orders-source-link").inputs;
     expect(unwrap(link.properties)).toMatchObject({ type: "AmazonS3", authenticationType: "AccessKey", accessKeyId: "AKIAMOCKREADER", secretAccessKey: { type: "SecureString" } });
     expect(isSecretAt(link, "properties", "secretAccessKey", "value")).toBe(true);
@@ -112,7 +174,7 @@ describe("S3 -> Blob (Data Factory, IAM access key)", () => {
     expect(JSON.stringify(outputs)).not.toContain(MOCK_SECRETS.awsSecret);
   });
 
-  it("alerts on failed pipeline runs by e-mail, and says how to start the trigger", async () => {
+  it("alerts on failed pipeline runs by e-mail, with nothing left to do by hand", async () => {
     const { engine, outputs } = await deploy("orders", args);
     expect(engine.byName("orders-failed-transfers").inputs).toMatchObject({
       location: "global",
@@ -120,7 +182,7 @@ describe("S3 -> Blob (Data Factory, IAM access key)", () => {
       criteria: { allOf: [{ metricName: "PipelineFailedRuns", operator: "GreaterThan", threshold: 0, timeAggregation: "Total" }] },
     });
     expect(engine.byName("orders-alerts").inputs.emailReceivers).toEqual([{ name: "backup-owner", emailAddress: "backups@example.com", useCommonAlertSchema: true }]);
-    expect(outputs.followUp).toEqual(["az datafactory trigger start --resource-group mc-bk-orders-b21a44f8-rg --factory-name mc-bk-orders-b21a44f8-adf --name schedule"]);
+    expect(outputs.followUp).toEqual([]);
     expect(outputs.destination).toEqual({
       provider: "azure",
       region: "eastus2",

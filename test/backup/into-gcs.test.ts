@@ -80,6 +80,17 @@ describe("S3 -> GCS (Storage Transfer Service, web identity)", () => {
       // No s3:prefix key on GetBucketLocation: under the prefix condition it would be denied.
       { Sid: "LocateSource", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: "arn:aws:s3:::acme-orders" },
       { Sid: "ReadSource", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-orders/exports/*" },
+      // An SSE-KMS source: decrypt only through S3 in the source's region, only for this bucket's objects under the prefix.
+      {
+        Sid: "DecryptSourceThroughS3",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+          StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::acme-orders", "arn:aws:s3:::acme-orders/exports/*"] },
+        },
+      },
     ]);
   });
 
@@ -102,13 +113,27 @@ describe("S3 -> GCS (Storage Transfer Service, web identity)", () => {
     expect(outputs.followUp).toEqual([]);
   });
 
-  it("with immutable, uses a retention policy instead of versioning (GCS allows only one) and says so", async () => {
+  it("with immutable, keeps history (versioning) under soft delete, never a retention policy that would refuse changed objects", async () => {
     const { engine, outputs } = await deploy(NAME, { ...args, immutable: true });
     const bucket = engine.byName("orders-bucket").inputs;
-    expect(bucket.retentionPolicy).toEqual({ retentionPeriod: String(35 * 86400), isLocked: false });
-    expect(bucket.versioning).toEqual({ enabled: false });
-    expect(bucket.lifecycleRules.map((r: any) => r.action.type)).toEqual(["SetStorageClass", "SetStorageClass", "SetStorageClass"]);
-    expect(outputs.plan.notes.join("\n")).toMatch(/does not allow Object Versioning on a bucket with a retention policy/);
+    expect(bucket.retentionPolicy).toBeUndefined();
+    expect(bucket.versioning).toEqual({ enabled: true });
+    // retentionDays 35 is within GCS's 7-90 day soft delete range.
+    expect(bucket.softDeletePolicy).toEqual({ retentionDurationSeconds: 35 * 86400 });
+    expect(bucket.lifecycleRules.map((r: any) => r.action.type)).toEqual(["SetStorageClass", "SetStorageClass", "SetStorageClass", "Delete"]);
+    expect(bucket.lifecycleRules[3].condition).toEqual({ daysSinceNoncurrentTime: 35, withState: "ARCHIVED" });
+    expect(outputs.plan.notes.join("\n")).toMatch(/forbids Object Versioning with a bucket retention policy, so an immutable GCS copy keeps every version/);
+  });
+
+  it("clamps the soft delete duration to what GCS accepts (7 to 90 days)", async () => {
+    const short = await deploy(NAME, { ...args, immutable: true, retentionDays: 3 });
+    expect(short.engine.byName("orders-bucket").inputs.softDeletePolicy).toEqual({ retentionDurationSeconds: 7 * 86400 });
+    const long = await deploy(NAME, { ...args, immutable: true, retentionDays: 400 });
+    expect(long.engine.byName("orders-bucket").inputs.softDeletePolicy).toEqual({ retentionDurationSeconds: 90 * 86400 });
+  });
+
+  it("refuses lockRetention with a GCS destination, naming the reason and the fix", async () => {
+    await expect(deploy(NAME, { ...args, immutable: true, lockRetention: true })).rejects.toThrow(/lockRetention[\s\S]*forbids Object Versioning[\s\S]*pin an aws destination/);
   });
 });
 

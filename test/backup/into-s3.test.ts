@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { childNames, deploy, FUTURE_DATE } from "./helpers/deploy";
 import { ACCOUNT_ID, MOCK_SECRETS, inputAt, isSecretAt, unwrap } from "./helpers/mock-engine";
+import { rotationPeriod } from "../../core/backup/rotation";
 
 describe("GCS -> S3 (DataSync Enhanced mode, HMAC key)", () => {
   const args = {
@@ -100,6 +101,8 @@ describe("GCS -> S3 (DataSync Enhanced mode, HMAC key)", () => {
     expect(engine.byName("logs-source-read").inputs).toEqual({ bucket: "acme-logs", role: "roles/storage.objectViewer", member });
     // The provider declares the HMAC secret a secret output, and the engine stores it so.
     expect(isSecretAt(engine.stateOf("logs-source-key"), "secret")).toBe(true);
+    // Rotated every 90 days: the period's start is the key's replacement trigger.
+    expect(engine.byName("logs-source-key").options?.replacementTrigger).toMatch(/^20\d\d-\d\d-\d\dT00:00:00Z$/);
     const location = engine.byName("logs-source-location");
     expect(location.inputs).toMatchObject({ serverHostname: "storage.googleapis.com", serverProtocol: "HTTPS", serverPort: 443, bucketName: "acme-logs", subdirectory: "/", accessKey: "GOOGMOCKACCESSID" });
     expect(isSecretAt(location.inputs, "secretKey")).toBe(true);
@@ -146,7 +149,8 @@ describe("Azure Blob -> S3 (DataSync through an agent, SAS)", () => {
     expect(isSecretAt(location.inputs, "sasConfiguration", "token")).toBe(true);
     expect(unwrap(location.inputs.sasConfiguration)).toEqual({ token: MOCK_SECRETS.sas });
     expect(isSecretAt(engine.stateOf("media-source-location"), "sasConfiguration", "token")).toBe(true);
-    expect(engine.byName("media-transfer").inputs).toMatchObject({ taskMode: "BASIC", options: { verifyMode: "ONLY_FILES_TRANSFERRED", objectTags: "PRESERVE", preserveDeletedFiles: "PRESERVE" }, schedule: { scheduleExpression: "rate(12 hours)" } });
+    // The SAS grants read and list only: tags (which need its "t" permission) are not copied.
+    expect(engine.byName("media-transfer").inputs).toMatchObject({ taskMode: "BASIC", options: { verifyMode: "ONLY_FILES_TRANSFERRED", objectTags: "NONE", preserveDeletedFiles: "PRESERVE" }, schedule: { scheduleExpression: "rate(12 hours)" } });
     expect(JSON.stringify(outputs)).not.toContain("mock-sas");
   });
 
@@ -165,5 +169,51 @@ describe("Azure Blob -> S3 (DataSync through an agent, SAS)", () => {
     expect(engine.byName("media-versioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
     expect(engine.byName("media-alerts-email").inputs).toMatchObject({ protocol: "email", endpoint: "media@example.com" });
     expect(engine.types().filter((t) => t.startsWith("azure-native:"))).toEqual([]);
+  });
+});
+
+describe("Azure Blob -> S3 without an agent (DataSync Enhanced mode, SAS)", () => {
+  const args = {
+    source: { provider: "azure" as const, region: "westus2", storageAccount: "acmemedia", container: "photos", resourceGroupName: "media-rg", prefix: "2026/" },
+    destination: { provider: "aws" as const, region: "us-west-2" },
+    sizeGiB: 300,
+    dailyChangeGiB: 3,
+    notification: { email: "media@example.com" },
+  };
+
+  it("creates an agentless Azure Blob location through CloudFormation and runs the task in Enhanced mode, without tags", async () => {
+    const { engine, outputs } = await deploy("media", args);
+    const stack = engine.byName("media-source-location");
+    expect(stack.type).toBe("aws:cloudformation/stack:Stack");
+    const template = JSON.parse(stack.inputs.templateBody);
+    expect(template.Resources.Location).toEqual({
+      Type: "AWS::DataSync::LocationAzureBlob",
+      Properties: {
+        AzureBlobContainerUrl: "https://acmemedia.blob.core.windows.net/photos",
+        AzureBlobAuthenticationType: "SAS",
+        AzureBlobSasConfiguration: { AzureBlobSasToken: { Ref: "SasToken" } },
+        Subdirectory: "/2026/",
+        Tags: expect.arrayContaining([{ Key: "managed-by", Value: "pulumi-multicloud" }]),
+      },
+    });
+    expect(template.Parameters.SasToken).toMatchObject({ Type: "String", NoEcho: true });
+    expect(isSecretAt(stack.inputs, "parameters")).toBe(true);
+    expect(unwrap(stack.inputs.parameters)).toEqual({ SasToken: MOCK_SECRETS.sas });
+    expect(engine.byName("media-transfer").inputs).toMatchObject({
+      taskMode: "ENHANCED",
+      sourceLocationArn: "arn:aws:datasync:us-west-2:123456789012:location/loc-media-source-location",
+      options: { objectTags: "NONE" },
+    });
+    expect(JSON.stringify(outputs)).not.toContain("mock-sas");
+  });
+
+  it("issues a read/list SAS that expires two 90-day rotation periods after the current one began", async () => {
+    const before = rotationPeriod(new Date());
+    const { engine } = await deploy("media", args);
+    const after = rotationPeriod(new Date());
+    const sas = engine.invokes.find((i) => i.token === "azure-native:storage:listStorageAccountServiceSAS")!.inputs;
+    expect(sas).toMatchObject({ permissions: "rl", protocols: "https", resource: "c", canonicalizedResource: "/blob/acmemedia/photos" });
+    // The period the deployment ran in (the clock may cross a boundary during the deployment).
+    expect([before.sasExpiresAt, after.sasExpiresAt]).toContain(sas.sharedAccessExpiryTime);
   });
 });

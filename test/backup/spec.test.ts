@@ -57,8 +57,12 @@ describe("backup spec validation", () => {
     expect(problems({ ...base, source: { provider: "azure", region: "eastus", storageAccount: "acct" } })).toEqual([
       "source.container: is required when source.provider is azure: the container to back up",
       "source.resourceGroupName: is required when source.provider is azure: the storage account's resource group, through which the read-only SAS is issued",
-      "source.sasExpiresOn: is required when source.provider is azure: when the read-only SAS the transfer uses expires (YYYY-MM-DD); move it forward to renew the SAS",
     ]);
+  });
+
+  it("lets an Azure source leave out the SAS expiry: the SAS is then renewed every rotation period", () => {
+    const blob = { provider: "azure", region: "eastus", storageAccount: "acct", container: "data", resourceGroupName: "rg" };
+    expect(validate({ ...base, source: blob }).source.sasExpiresOn).toBeUndefined();
   });
 
   it("rejects an expired SAS date", () => {

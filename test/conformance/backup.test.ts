@@ -34,6 +34,9 @@ const T = {
   dsAzureBlob: "aws:datasync/locationAzureBlob:LocationAzureBlob",
   snsTopic: "aws:sns/topic:Topic",
   eventRule: "aws:cloudwatch/eventRule:EventRule",
+  cfnStack: "aws:cloudformation/stack:Stack",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
   // GCP
   gcsBucket: "gcp:storage/bucket:Bucket",
   gcsIam: "gcp:storage/bucketIAMMember:BucketIAMMember",
@@ -53,6 +56,10 @@ const T = {
   dataset: "azure-native:datafactory:Dataset",
   pipeline: "azure-native:datafactory:Pipeline",
   trigger: "azure-native:datafactory:Trigger",
+  /** The backup's own started trigger (clouds/azure/backup-trigger.ts). */
+  startedTrigger: "pulumi-nodejs:dynamic/multicloud-backup:DataFactoryStartedTrigger",
+  roleAssignment: "azure-native:authorization:RoleAssignment",
+  roleDefinition: "azure-native:authorization:RoleDefinition",
   actionGroup: "azure-native:monitor:ActionGroup",
   metricAlert: "azure-native:monitor:MetricAlert",
 } as const;
@@ -92,7 +99,7 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: "S3 -> GCS, immutable + locked, kmsKeyId, rpo 1, long name",
+    name: "S3 -> GCS, immutable, retention 36500, kmsKeyId, rpo 1, long name",
     component: LONG,
     args: {
       source: { ...S3_SOURCE, prefix: undefined },
@@ -101,7 +108,6 @@ const SCENARIOS: Scenario[] = [
       dailyChangeGiB: 1,
       rpoHours: 1,
       immutable: true,
-      lockRetention: true,
       retentionDays: 36500,
       encryption: { kmsKeyId: GCP_KEY },
     },
@@ -110,6 +116,11 @@ const SCENARIOS: Scenario[] = [
     name: "Blob -> GCS, plain",
     component: "invoices",
     args: { source: BLOB_SOURCE, destination: { provider: "gcp", region: "europe-west4" }, sizeGiB: 500, dailyChangeGiB: 5, rpoHours: 24 },
+  },
+  {
+    name: "Blob -> GCS, rotated SAS (no sasExpiresOn), immutable, retention 3",
+    component: "invoices",
+    args: { source: { ...BLOB_SOURCE, sasExpiresOn: undefined }, destination: { provider: "gcp", region: "europe-west4" }, sizeGiB: 500, dailyChangeGiB: 5, immutable: true, retentionDays: 3 },
   },
   {
     name: "Blob -> GCS, immutable, archive 60, notification, prefix",
@@ -216,6 +227,31 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "Blob -> S3 (agentless), immutable + locked, notification, prefix, rpo 1",
+    component: "media",
+    args: {
+      source: { provider: "azure", region: "westus2", storageAccount: "acmemedia", container: "photos", resourceGroupName: "media-rg", prefix: "2026/" },
+      destination: { provider: "aws", region: "us-west-2" },
+      sizeGiB: 300,
+      dailyChangeGiB: 3,
+      rpoHours: 1,
+      immutable: true,
+      lockRetention: true,
+      notification: { email: "media@example.com" },
+    },
+  },
+  {
+    name: "Blob -> S3 (agentless), plain, tags, long name",
+    component: LONG,
+    args: {
+      source: { provider: "azure", region: "westus2", storageAccount: "acmemedia", container: "photos", resourceGroupName: "media-rg" },
+      destination: { provider: "aws", region: "us-west-2" },
+      sizeGiB: 300,
+      dailyChangeGiB: 3,
+      tags: { team: "media", "cost-center": "cc-7" },
+    },
+  },
+  {
     name: "Blob -> S3 (agent), immutable, archive 3650, rpo 168",
     component: "media",
     args: {
@@ -286,7 +322,38 @@ const json = (text: unknown): any => (typeof text === "string" ? JSON.parse(text
 const tagMap = (r: Recorded): Record<string, string> => (unwrap(r.inputs.tags) ?? {}) as Record<string, string>;
 const isIpv4 = (s: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(s);
 /** Under the mocks a DataSync location's ARN ends in `location/loc-<logical name>`. */
-const locationByArn = (g: Graph, arn: unknown) => g.resources.find((r) => r.type.startsWith("aws:datasync/") && r.type !== T.dsTask && typeof arn === "string" && arn.endsWith(`:location/loc-${r.name}`));
+const locationByArn = (g: Graph, arn: unknown) =>
+  g.resources.find((r) => (r.type.startsWith("aws:datasync/") || r.type === T.cfnStack) && r.type !== T.dsTask && typeof arn === "string" && arn.endsWith(`:location/loc-${r.name}`));
+/** The properties of the AWS::DataSync::LocationAzureBlob a CloudFormation stack declares, if any. */
+const cfnAzureBlob = (r: Recorded | undefined): Record<string, any> | undefined =>
+  r?.type === T.cfnStack ? (Object.values(json(r.inputs.templateBody)?.Resources ?? {}) as any[]).find((x) => x.Type === "AWS::DataSync::LocationAzureBlob")?.Properties : undefined;
+/** Agents of a DataSync source location (a provider resource or a CloudFormation one). */
+const agentsOf = (source: Recorded | undefined): unknown[] => (source?.type === T.cfnStack ? (cfnAzureBlob(source)?.AgentArns ?? []) : source ? (at(source, "agentArns") ?? []) : []);
+/** The SAS token an Azure Blob source location reads with. */
+const sasOf = (source: Recorded | undefined): string | undefined =>
+  source?.type === T.dsAzureBlob ? at(source, "sasConfiguration", "token") : source?.type === T.cfnStack ? at(source, "parameters")?.SasToken : undefined;
+const isAzureSource = (source: Recorded | undefined) => source?.type === T.dsAzureBlob || cfnAzureBlob(source) !== undefined;
+const dependsOnName = (r: Recorded, name: string) => (r.options?.dependsOn ?? []).includes(name);
+/**
+ * Actions of the built-in roles a rule needs to know. Reader: `*\/read`
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/general#reader).
+ */
+const BUILT_IN_ROLE_ACTIONS: Record<string, string[]> = { "acdd72a7-3385-48ef-bd42-f606fba81ae7": ["*/read"] };
+/**
+ * Azure RBAC action matching: `*` matches any characters
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/role-definitions#actions-format);
+ * compared without case, as Azure's own pages spell operations both ways (queryPipelineRuns, querypipelineruns).
+ */
+const escapeRegExp = (text: string) => text.replace(/[.+?^${}()|[\]\\/]/g, "\\$&");
+const actionMatches = (pattern: string, action: string) => new RegExp("^" + pattern.split("*").map(escapeRegExp).join(".*") + "$", "i").test(action);
+/** Whether a role assignment's role (one of the stack's custom roles, or a known built-in) grants `action`. */
+function roleGrants(g: Graph, assignment: Recorded, action: string): boolean {
+  const id = String(assignment.inputs.roleDefinitionId ?? "").split("/").pop() ?? "";
+  const custom = g.ofType(T.roleDefinition).find((d) => d.inputs.roleDefinitionId === id);
+  const actions: string[] = custom ? ((custom.inputs.permissions ?? []) as any[]).flatMap((p) => p.actions ?? []) : (BUILT_IN_ROLE_ACTIONS[id] ?? []);
+  const denied: string[] = custom ? ((custom.inputs.permissions ?? []) as any[]).flatMap((p) => p.notActions ?? []) : [];
+  return actions.some((a) => actionMatches(a, action)) && !denied.some((a) => actionMatches(a, action));
+}
 const roleByArn = (g: Graph, arn: unknown) => g.ofType(T.iamRole).find((r) => typeof arn === "string" && arn.endsWith(`:role/${r.inputs.name}`));
 const versioningOf = (g: Graph, bucketId: unknown) => g.ofType(T.s3Versioning).find((v) => v.inputs.bucket === bucketId);
 const secret = (r: Recorded, ...path: Array<string | number>) => isSecretAt(r.inputs, ...path);
@@ -295,7 +362,7 @@ const secret = (r: Recorded, ...path: Array<string | number>) => isSecretAt(r.in
 // AWS rules
 
 const S3_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const AWS_TAGGED = [T.s3Bucket, T.iamRole, T.iamUser, T.dsTask, T.dsS3, T.dsObjectStorage, T.dsAzureBlob, T.snsTopic, T.eventRule];
+const AWS_TAGGED = [T.s3Bucket, T.iamRole, T.iamUser, T.dsTask, T.dsS3, T.dsObjectStorage, T.dsAzureBlob, T.snsTopic, T.eventRule, T.cfnStack];
 const ENUM = (value: unknown, allowed: readonly string[]) => value === undefined || allowed.includes(value as string);
 
 /** `rate(1 hour)` / `rate(N hours)` (N > 1), minutes or days likewise, as hours; undefined when malformed. */
@@ -449,18 +516,35 @@ const AWS_RULES: Rule[] = [
     },
   },
   {
-    name: "DataSync task mode: ENHANCED only with agentless locations (an agent location needs BASIC); in ENHANCED, ObjectTags NONE from a source without object tagging (GCS)",
+    name: "DataSync task mode: ENHANCED exactly when the source is agentless (an agent location needs BASIC; Azure Blob or another cloud without an agent only in ENHANCED)",
+    // "Enhanced mode is currently available for transfers between Amazon S3 locations, transfers between Azure Blob and Amazon S3 without an agent, and transfers between other clouds and Amazon S3 without an agent."
+    // Other clouds: "An agent is only required to access storage in other clouds when using Basic mode tasks. Enhanced mode
+    // tasks do not require an agent" (https://docs.aws.amazon.com/datasync/latest/userguide/third-party-cloud-transfer-considerations.html).
     url: "https://docs.aws.amazon.com/datasync/latest/userguide/choosing-task-mode.html",
     types: [T.dsTask],
     check: (r, g) => {
       const source = locationByArn(g, r.inputs.sourceLocationArn);
-      const agents = (at(source ?? r, "agentArns") ?? []) as unknown[];
+      const agents = agentsOf(source);
       const enhanced = r.inputs.taskMode === "ENHANCED";
+      const agentlessCrossCloud = source !== undefined && agents.length === 0 && (isAzureSource(source) || source.type === T.dsObjectStorage);
       return problems([
         enhanced && source !== undefined && agents.length > 0 && "ENHANCED with an agent location",
+        !enhanced && agentlessCrossCloud && "an agentless Azure Blob or other-cloud location outside ENHANCED (Basic mode needs an agent)",
         enhanced && at(r, "options", "verifyMode") === "POINT_IN_TIME_CONSISTENT" && "POINT_IN_TIME_CONSISTENT in ENHANCED",
-        enhanced && source?.inputs.serverHostname === "storage.googleapis.com" && at(r, "options", "objectTags") !== "NONE" && "ObjectTags not NONE from GCS in ENHANCED (the execution fails immediately)",
       ]);
+    },
+  },
+  {
+    name: "DataSync from Google Cloud Storage: ObjectTags NONE (DataSync reads GCS through the S3 API, and copying object tags from it may fail the task)",
+    // "Because DataSync communicates with Google Cloud Storage by using the Amazon S3 API, there's a limitation that might cause
+    // your DataSync transfer to fail if you try to copy object tags ... To prevent this, deselect the Copy object tags option."
+    url: "https://docs.aws.amazon.com/datasync/latest/userguide/troubleshooting-tasks.html#troubleshoot-object-tags-google-cloud-storage",
+    types: [T.dsTask],
+    check: (r, g) => {
+      const source = locationByArn(g, r.inputs.sourceLocationArn);
+      if (source?.inputs.serverHostname !== "storage.googleapis.com") return undefined;
+      const tags = at(r, "options", "objectTags") ?? "PRESERVE";
+      return tags === "NONE" ? undefined : `ObjectTags ${tags}${at(r, "options", "objectTags") === undefined ? " (the default)" : ""} from GCS`;
     },
   },
   {
@@ -504,6 +588,90 @@ const AWS_RULES: Rule[] = [
       ]),
   },
   {
+    name: "DataSync agentless Azure Blob location (AWS::DataSync::LocationAzureBlob): https://<account>.blob.core.windows.net/<container>, SAS authentication from a NoEcho parameter, no AgentArns, its ARN output through Fn::GetAtt LocationArn",
+    // AgentArns: "(Optional) ... If you are setting up an agentless cross-cloud transfer, you do not need to specify a value
+    // for this parameter." Return values: Fn::GetAtt LocationArn, LocationUri. (The API says the same of AgentArns:
+    // https://docs.aws.amazon.com/datasync/latest/userguide/API_CreateLocationAzureBlob.html.)
+    url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html",
+    types: [T.cfnStack],
+    check: (r) => {
+      const p = cfnAzureBlob(r);
+      if (!p) return "no AWS::DataSync::LocationAzureBlob in the template";
+      const template = json(r.inputs.templateBody);
+      const ref = p.AzureBlobSasConfiguration?.AzureBlobSasToken?.Ref;
+      return problems([
+        !/^https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/[a-z0-9-]{3,63}$/.test(String(p.AzureBlobContainerUrl)) && `AzureBlobContainerUrl ${p.AzureBlobContainerUrl}`,
+        p.AzureBlobAuthenticationType !== "SAS" && `AzureBlobAuthenticationType ${p.AzureBlobAuthenticationType}`,
+        !(typeof ref === "string" && template.Parameters?.[ref]?.NoEcho === true) && "SAS token not from a NoEcho parameter",
+        p.AgentArns !== undefined && "AgentArns on an agentless location",
+        !Object.values(template.Outputs ?? {}).some((o: any) => {
+          const [logical, attribute] = (o?.Value?.["Fn::GetAtt"] ?? []) as string[];
+          return template.Resources?.[logical!]?.Type === "AWS::DataSync::LocationAzureBlob" && attribute === "LocationArn";
+        }) && "no output of the location's LocationArn (Fn::GetAtt)",
+        !String(p.Subdirectory ?? "/").startsWith("/") && `Subdirectory ${p.Subdirectory}`,
+        !at(r, "parameters")?.[ref] && "no value for the SAS parameter",
+      ]);
+    },
+  },
+  {
+    name: "CloudFormation stack name: 1-128 characters, a letter then letters, digits and '-'",
+    url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html",
+    types: [T.cfnStack],
+    check: (r) => (/^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(String(r.inputs.name)) ? undefined : `name ${r.inputs.name}`),
+  },
+  {
+    name: "DataSync from Azure Blob: ObjectTags NONE unless the SAS grants t (Tags: reading blob index tags); the backup's SAS grants read and list only",
+    url: "https://learn.microsoft.com/en-us/rest/api/storageservices/create-service-sas#permissions-for-a-directory-container-or-blob",
+    types: [T.dsTask],
+    check: (r, g) => {
+      const source = locationByArn(g, r.inputs.sourceLocationArn);
+      if (!isAzureSource(source)) return undefined;
+      const sas = sasOf(source);
+      const permissions = typeof sas === "string" ? (new URLSearchParams(sas).get("sp") ?? "") : "";
+      return problems([
+        (at(r, "options", "objectTags") ?? "PRESERVE") !== "NONE" && !permissions.includes("t") && `ObjectTags ${at(r, "options", "objectTags") ?? "PRESERVE (default)"} with a SAS granting only "${permissions}"`,
+        /[wdacu]/.test(permissions) && `the source SAS grants more than reading: "${permissions}"`,
+      ]);
+    },
+  },
+  {
+    name: "S3 source read grant: GetObject on SSE-KMS objects needs kms:Decrypt, allowed only through S3 (kms:ViaService) for the source's objects (encryption context)",
+    url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
+    types: [T.rolePolicy, T.userPolicy],
+    check: (r, g) => {
+      const statements = (json(r.inputs.policy)?.Statement ?? []) as any[];
+      const ours = g.ofType(T.s3Bucket).map((b) => `arn:aws:s3:::${b.inputs.bucket}/`);
+      const readsSource = statements.some((s) => [s.Action].flat().includes("s3:GetObject") && ![s.Resource].flat().every((res: string) => ours.some((o) => String(res).startsWith(o))));
+      if (!readsSource) return undefined;
+      const decrypt = statements.find((s) => [s.Action].flat().includes("kms:Decrypt"));
+      if (!decrypt) return "reads an S3 source but cannot decrypt SSE-KMS objects";
+      return problems([
+        !/^s3\.[a-z0-9-]+\.amazonaws\.com$/.test(String(decrypt.Condition?.StringEquals?.["kms:ViaService"])) && "kms:Decrypt not limited to use through S3 (kms:ViaService)",
+        !decrypt.Condition?.StringLike?.["kms:EncryptionContext:aws:s3:arn"] && "kms:Decrypt not limited to the source's objects (kms:EncryptionContext:aws:s3:arn)",
+        [decrypt.Action].flat().some((a: string) => a !== "kms:Decrypt") && "more KMS actions than kms:Decrypt",
+      ]);
+    },
+  },
+  {
+    name: "long-lived credentials rotate: IAM access keys and HMAC keys are replaced every rotation period (create-before-delete), not kept forever",
+    url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#rotate-credentials",
+    types: [T.accessKey, T.hmacKey],
+    check: (r) => {
+      const trigger = r.options?.replacementTrigger;
+      return typeof trigger === "string" && !Number.isNaN(Date.parse(trigger)) ? undefined : "no rotation (replacementTrigger) on a long-lived key";
+    },
+  },
+  {
+    name: "ordering: the Object Lock configuration registers after versioning is Enabled on its bucket",
+    // "Before you lock any objects, you must enable S3 Versioning and Object Lock on a general purpose bucket."
+    url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html",
+    types: [T.s3ObjectLock],
+    check: (r, g) => {
+      const versioning = versioningOf(g, r.inputs.bucket);
+      return versioning && dependsOnName(r, versioning.name) ? undefined : "not ordered after the bucket's versioning";
+    },
+  },
+  {
     name: "SNS topic name: 1-256 ASCII letters, digits, '_' and '-'",
     url: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
     types: [T.snsTopic],
@@ -518,9 +686,9 @@ const AWS_RULES: Rule[] = [
   {
     name: "secrets: the DataSync source credentials (HMAC secret, SAS token) are Pulumi secrets in inputs and state",
     url: "https://www.pulumi.com/docs/iac/concepts/secrets/",
-    types: [T.dsObjectStorage, T.dsAzureBlob],
+    types: [T.dsObjectStorage, T.dsAzureBlob, T.cfnStack],
     check: (r, g) => {
-      const path = r.type === T.dsObjectStorage ? ["secretKey"] : ["sasConfiguration", "token"];
+      const path = r.type === T.dsObjectStorage ? ["secretKey"] : r.type === T.cfnStack ? ["parameters"] : ["sasConfiguration", "token"];
       const state = g.state(r);
       return problems([!secret(r, ...path) && `${path.join(".")} not secret in inputs`, state !== undefined && !isSecretAt(state, ...path) && `${path.join(".")} not secret in state`]);
     },
@@ -568,13 +736,31 @@ const GCP_RULES: Rule[] = [
     check: (r) => problems([r.inputs.uniformBucketLevelAccess !== true && "uniform bucket-level access off", r.inputs.publicAccessPrevention !== "enforced" && `publicAccessPrevention ${r.inputs.publicAccessPrevention}`]),
   },
   {
-    name: "GCS bucket: Object Versioning and a retention policy are mutually exclusive; the backup has exactly one of them",
+    name: "GCS bucket: Object Versioning and a retention policy are mutually exclusive; the backup keeps history with versioning (a retention policy would refuse every changed object younger than it)",
+    // "You cannot use Object Versioning and a retention policy on the same bucket" (bucket-lock); an object under a
+    // retention policy "cannot be deleted or replaced" until it is old enough.
     url: "https://cloud.google.com/storage/docs/bucket-lock",
     types: [T.gcsBucket],
     check: (r) => {
       const versioned = at(r, "versioning", "enabled") === true;
       const retained = r.inputs.retentionPolicy !== undefined;
-      return versioned && retained ? "versioning together with a retention policy" : !versioned && !retained ? "neither versioning nor a retention policy keeps replaced objects" : undefined;
+      const expiresNoncurrent = ((at(r, "lifecycleRules") ?? []) as any[]).some((l) => l.action?.type === "Delete" && l.condition?.daysSinceNoncurrentTime !== undefined);
+      return problems([
+        versioned && retained && "versioning together with a retention policy",
+        !versioned && "no versioning: a replaced object's previous content is lost",
+        versioned && !expiresNoncurrent && "noncurrent versions are never deleted (no daysSinceNoncurrentTime Delete rule)",
+      ]);
+    },
+  },
+  {
+    name: "GCS soft delete: retentionDurationSeconds 0 (off) or 604,800-7,776,000 (7 to 90 days)",
+    // "The value must be in between 604800(7 days) and 7776000(90 days) ... To disable the soft delete policy on a bucket,
+    // This field must be set to 0" (the provider's BucketSoftDeletePolicy, from the JSON API's softDeletePolicy).
+    url: "https://cloud.google.com/storage/docs/soft-delete",
+    types: [T.gcsBucket],
+    check: (r) => {
+      const d = at(r, "softDeletePolicy", "retentionDurationSeconds");
+      return d === undefined || d === 0 || (Number.isInteger(d) && d >= 604_800 && d <= 7_776_000) ? undefined : `retentionDurationSeconds ${d}`;
     },
   },
   {
@@ -831,7 +1017,7 @@ const AZURE_RULES: Rule[] = [
   {
     name: "Data Factory pipeline / trigger names: 1-260, start with a letter, digit or '_', none of < > * # . % & : \\ + ? /",
     url: "https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules#microsoftdatafactory",
-    types: [T.pipeline, T.trigger],
+    types: [T.pipeline, T.trigger, T.startedTrigger],
     check: (r) => {
       const n = String(r.inputs.pipelineName ?? r.inputs.triggerName ?? "");
       return /^[A-Za-z0-9_]/.test(n) && !ADF_FORBIDDEN.test(n) && n.length <= 260 ? undefined : `name ${JSON.stringify(n)}`;
@@ -862,10 +1048,11 @@ const AZURE_RULES: Rule[] = [
   {
     name: "schedule trigger: frequency Minute/Hour/Day/Week/Month, interval a positive integer, a startTime, and an existing pipeline of the factory",
     url: "https://learn.microsoft.com/en-us/azure/data-factory/how-to-create-schedule-trigger#schema-overview",
-    types: [T.trigger],
+    types: [T.trigger, T.startedTrigger],
     check: (r, g) => {
       const p = at(r, "properties") ?? {};
-      const rec = p.recurrence ?? {};
+      // The ARM body nests the recurrence in typeProperties; azure-native flattens it.
+      const rec = p.typeProperties?.recurrence ?? p.recurrence ?? {};
       const pipelines = g.ofType(T.pipeline).filter((x) => adfRef(x) === adfRef(r)).map((x) => x.inputs.pipelineName);
       const refs = ((p.pipelines ?? []) as any[]).map((x) => x.pipelineReference);
       return problems([
@@ -875,6 +1062,102 @@ const AZURE_RULES: Rule[] = [
         Number.isNaN(Date.parse(rec.startTime)) && `startTime ${rec.startTime}`,
         refs.length === 0 && "no pipeline",
         ...refs.map((ref) => (ref?.type !== "PipelineReference" || !pipelines.includes(ref.referenceName)) && `unknown pipeline ${ref?.referenceName}`),
+      ]);
+    },
+  },
+  {
+    name: "Data Factory triggers run: every pipeline is started by a trigger that is started on create and stopped around every update (a started trigger refuses updates: TriggerEnabledCannotUpdate), registered after its pipeline",
+    // Triggers are created stopped; POST .../triggers/{name}/start starts one, .../stop stops it.
+    url: "https://learn.microsoft.com/en-us/rest/api/datafactory/triggers/start",
+    types: [T.pipeline, T.trigger, T.startedTrigger],
+    check: (r, g) => {
+      if (r.type === T.trigger) return "an azure-native Trigger is created stopped and cannot be started (nothing would copy), nor updated once someone starts it";
+      const refs = (t: Recorded) => (((at(t, "properties") ?? {}).pipelines ?? []) as any[]).map((x) => x.pipelineReference?.referenceName);
+      if (r.type === T.pipeline) {
+        return g.ofType(T.startedTrigger).some((t) => adfRef(t) === adfRef(r) && refs(t).includes(r.inputs.pipelineName)) ? undefined : "no started trigger runs this pipeline";
+      }
+      const pipelines = g.ofType(T.pipeline).filter((x) => adfRef(x) === adfRef(r) && refs(r).includes(x.inputs.pipelineName));
+      return problems([pipelines.length === 0 && "references no pipeline of the factory", ...pipelines.map((x) => !dependsOnName(r, x.name) && `not ordered after ${x.name}`)]);
+    },
+  },
+  {
+    name: "Get Metadata: no childItems listing of a backup folder (the activity's output is capped at 4 MB, so it fails on large folders)",
+    url: "https://learn.microsoft.com/en-us/azure/data-factory/control-flow-get-metadata-activity#limitations",
+    types: [T.pipeline],
+    check: (r) =>
+      problems(((at(r, "activities") ?? []) as any[]).map((a) => a.type === "GetMetadata" && ((a.fieldList ?? []) as unknown[]).includes("childItems") && `activity ${a.name} lists childItems`)),
+  },
+  {
+    name: "incremental copy resumes from the last successful run: the window starts at a watermark read from the factory's run history (Pipeline Runs - Query By Factory, with the factory's identity), never at trigger time minus a fixed window",
+    url: "https://learn.microsoft.com/en-us/rest/api/datafactory/pipeline-runs/query-by-factory",
+    types: [T.pipeline],
+    check: (r, g) => {
+      const activities = (at(r, "activities") ?? []) as any[];
+      return problems(
+        activities.flatMap((a) => {
+          const start = a.source?.storeSettings?.modifiedDatetimeStart;
+          if (a.type !== "Copy" || start === undefined) return [];
+          const named = /activity\('([^']+)'\)/.exec(String(start))?.[1];
+          const web = activities.find((x) => x.name === named);
+          const url = String(web?.url ?? "");
+          return [
+            String(start).includes("pipeline().TriggerTime") && `${a.name}: window start computed from the trigger time`,
+            !web && `${a.name}: window start reads no watermark activity`,
+            web && !(web.type === "WebActivity" && web.method === "POST" && /\/factories\/[^/]+\/queryPipelineRuns\?api-version=2018-06-01$/.test(url)) && `${named} does not query the factory's pipeline runs`,
+            web && !(web.authentication?.type === "MSI" && web.authentication?.resource === "https://management.azure.com/") && `${named} does not authenticate with the factory's identity to ARM`,
+            web && !((a.dependsOn ?? []) as any[]).some((d) => d.activity === named && (d.dependencyConditions ?? []).includes("Succeeded")) && `${a.name} does not wait for ${named} to succeed`,
+            web && !((json(web.body)?.filters ?? []) as any[]).some((f) => f.operand === "Status" && (f.values ?? []).includes("Succeeded")) && `${named} does not ask for succeeded runs only`,
+          ];
+        }),
+      );
+    },
+  },
+  {
+    name: "S3 multipart objects: a copy from S3 by modification time reaches back before its watermark (Last-Modified of a multipart upload is when the upload began)",
+    // Last-Modified: "Object creation date or the last modified date, whichever is the latest. For multipart uploads, the
+    // object creation date is the date of initiation of the multipart upload."
+    url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html#SysMetadata",
+    types: [T.pipeline],
+    check: (r) =>
+      problems(
+        ((at(r, "activities") ?? []) as any[]).map((a) => {
+          const settings = a.source?.storeSettings ?? {};
+          if (a.type !== "Copy" || settings.type !== "AmazonS3ReadSettings" || settings.modifiedDatetimeStart === undefined) return undefined;
+          const back = /addMinutes\(.*,\s*-(\d+)\)\)?$/.exec(String(settings.modifiedDatetimeStart));
+          return !(back && Number(back[1]) > 0) && `${a.name}: the window starts exactly at the watermark (no overlap for multipart uploads)`;
+        }),
+      ),
+  },
+  {
+    name: "watermark permission: a pipeline that queries its factory's runs runs as an identity holding, on the factory, a role that grants Microsoft.DataFactory/factories/queryPipelineRuns/action (a POST action: the built-in Reader's read operations do not grant it)",
+    // "Microsoft.DataFactory/factories/querypipelineruns/action | Queries the Pipeline Runs." An action string's `read`
+    // "Enables read actions (GET)", its `action` "Enables custom actions ... (POST)" (role-definitions#actions-format).
+    url: "https://learn.microsoft.com/en-us/azure/role-based-access-control/permissions/analytics#microsoftdatafactory",
+    types: [T.pipeline],
+    check: (r, g) => {
+      const queries = ((at(r, "activities") ?? []) as any[]).some((a) => a.type === "WebActivity" && /\/queryPipelineRuns\?/.test(String(a.url ?? "")));
+      if (!queries) return undefined;
+      const onFactory = g.ofType(T.roleAssignment).filter((ra) => String(ra.inputs.scope ?? "").endsWith(`/factories/${adfRef(r)}`));
+      return onFactory.some((ra) => roleGrants(g, ra, "Microsoft.DataFactory/factories/queryPipelineRuns/action"))
+        ? undefined
+        : `no role on factory ${adfRef(r)} grants queryPipelineRuns/action (${onFactory.length} assignment(s) there)`;
+    },
+  },
+  {
+    name: "Azure custom role: a GUID id, defined at one of its assignable scopes, which are subscriptions, resource groups or one management group (never the root scope '/')",
+    // "You cannot set AssignableScopes to the root scope ("/")"; custom roles are assignable "at management group,
+    // subscription, and resource group scopes" (a role assignment at a resource below them is allowed).
+    url: "https://learn.microsoft.com/en-us/azure/role-based-access-control/custom-roles#custom-role-limits",
+    types: [T.roleDefinition],
+    check: (r) => {
+      const scopes = (r.inputs.assignableScopes ?? []) as string[];
+      return problems([
+        !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(String(r.inputs.roleDefinitionId)) && `roleDefinitionId ${r.inputs.roleDefinitionId}`,
+        scopes.length === 0 && "no assignable scope",
+        ...scopes.map((x) => !/^(\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?|\/providers\/Microsoft\.Management\/managementGroups\/[^/]+)$/i.test(x) && `assignable scope ${x}`),
+        scopes.filter((x) => /managementGroups/i.test(x)).length > 1 && "more than one management group",
+        !scopes.includes(r.inputs.scope) && `defined at ${r.inputs.scope}, outside its assignable scopes`,
+        !(typeof r.inputs.roleName === "string" && r.inputs.roleName.length > 0) && "no roleName",
       ]);
     },
   },
@@ -962,7 +1245,7 @@ describe("backup conformance: every recorded resource meets every rule that appl
   });
 
   it("the engine's stored state is visible to the secret rules (they do not pass by skipping)", () => {
-    const secretTypes = [T.dsObjectStorage, T.dsAzureBlob, T.transferJob, T.linkedService, T.accessKey, T.hmacKey];
+    const secretTypes = [T.dsObjectStorage, T.dsAzureBlob, T.cfnStack, T.transferJob, T.linkedService, T.accessKey, T.hmacKey];
     const checked = [...deployed.values()].flatMap(({ graph }) => graph.resources.filter((r) => secretTypes.includes(r.type as never)).map((r) => [r.name, graph.state(r) !== undefined] as const));
     expect(checked.length).toBeGreaterThan(0);
     expect(checked.filter(([, seen]) => !seen)).toEqual([]);
@@ -980,8 +1263,8 @@ describe("backup conformance: the schedule is rpoHours on every cloud", () => {
     const hours = [
       ...graph.ofType(T.dsTask).map((t) => rateHours(at(t, "schedule", "scheduleExpression"))),
       ...graph.ofType(T.transferJob).map((j) => Number(/^(\d+)s$/.exec(String(at(j, "schedule", "repeatInterval")))?.[1]) / 3600),
-      ...graph.ofType(T.trigger).map((t) => {
-        const rec = at(t, "properties", "recurrence");
+      ...graph.ofType(T.startedTrigger).map((t) => {
+        const rec = at(t, "properties", "typeProperties", "recurrence");
         return rec.frequency === "Hour" ? rec.interval : undefined;
       }),
     ];
@@ -992,7 +1275,7 @@ describe("backup conformance: the schedule is rpoHours on every cloud", () => {
 // ---------------------------------------------------------------------------------------------
 // Each rule rejects a known-bad example
 
-const rec = (type: string, name: string, inputs: Record<string, any>): Recorded => ({ type, name, inputs });
+const rec = (type: string, name: string, inputs: Record<string, any>, options?: Recorded["options"]): Recorded => ({ type, name, inputs, ...(options ? { options } : {}) });
 const sec = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
 
 const goodBucket = rec(T.s3Bucket, "b", { bucket: "mc-bk-b-12345678", objectLockEnabled: true, tags: { team: "x" } });
@@ -1011,10 +1294,33 @@ const task = (patch: Record<string, any>, options: Record<string, any> = {}) =>
     schedule: { scheduleExpression: "rate(6 hours)" },
     ...patch,
   });
-const AWS_WORLD = [goodBucket, goodVersioning, goodRole, goodDest, gcsSource, blobSource];
+const cfnTemplate = (properties: Record<string, any>, outputAttribute = "LocationArn") =>
+  JSON.stringify({
+    Parameters: { SasToken: { Type: "String", NoEcho: true } },
+    Resources: {
+      Location: {
+        Type: "AWS::DataSync::LocationAzureBlob",
+        Properties: { AzureBlobContainerUrl: "https://acct.blob.core.windows.net/photos", AzureBlobAuthenticationType: "SAS", AzureBlobSasConfiguration: { AzureBlobSasToken: { Ref: "SasToken" } }, Subdirectory: "/", ...properties },
+      },
+    },
+    Outputs: { LocationArn: { Value: { "Fn::GetAtt": ["Location", outputAttribute] } } },
+  });
+const cfnSource = (properties: Record<string, any> = {}, sas = "sv=2022-11-02&sr=c&sp=rl&sig=x") =>
+  rec(T.cfnStack, "cfn", { name: "mc-bk-m-12345678-azure-source", templateBody: cfnTemplate(properties), parameters: sec({ SasToken: sas }) });
+const AWS_WORLD = [goodBucket, goodVersioning, goodRole, goodDest, gcsSource, blobSource, cfnSource()];
+const sourceRead = (statements: Record<string, any>[]) => rec(T.rolePolicy, "read", { role: "reader", policy: JSON.stringify({ Statement: statements }) });
+const GET_SOURCE = { Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-orders/exports/*" };
 
 const gcsBucket = (patch: Record<string, any>) =>
-  rec(T.gcsBucket, "gb", { name: "mc-bk-o-12345678", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced", versioning: { enabled: true }, labels: { team: "x" }, ...patch });
+  rec(T.gcsBucket, "gb", {
+    name: "mc-bk-o-12345678",
+    uniformBucketLevelAccess: true,
+    publicAccessPrevention: "enforced",
+    versioning: { enabled: true },
+    lifecycleRules: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" } }],
+    labels: { team: "x" },
+    ...patch,
+  });
 const job = (patch: Record<string, any>, spec: Record<string, any> = {}, options: Record<string, any> = {}) =>
   rec(T.transferJob, "job", {
     schedule: { scheduleStartDate: { year: 2024, month: 1, day: 1 }, repeatInterval: "21600s" },
@@ -1040,8 +1346,46 @@ const AZ_WORLD = [
   rec(T.pipeline, "p", { ...inFactory, pipelineName: "backup-copy", activities: [{ name: "copy", type: "Copy", inputs: [{ referenceName: "source", type: "DatasetReference" }], outputs: [] }] }),
   rec(T.blobService, "bs", { accountName: "acct", isVersioningEnabled: false, deleteRetentionPolicy: { enabled: true, days: 30 } }),
 ];
-const trigger = (recurrence: Record<string, any>, ref = "backup-copy") =>
-  rec(T.trigger, "t", { ...inFactory, triggerName: "schedule", properties: { type: "ScheduleTrigger", recurrence: { frequency: "Hour", interval: 6, startTime: "2024-01-01T00:00:00Z", timeZone: "UTC", ...recurrence }, pipelines: [{ pipelineReference: { referenceName: ref, type: "PipelineReference" } }] } });
+const trigger = (recurrence: Record<string, any>, ref = "backup-copy", dependsOn = ["p"]) =>
+  rec(
+    T.startedTrigger,
+    "t",
+    {
+      ...inFactory,
+      triggerName: "backup-schedule",
+      properties: {
+        type: "ScheduleTrigger",
+        typeProperties: { recurrence: { frequency: "Hour", interval: 6, startTime: "2024-01-01T00:00:00Z", timeZone: "UTC", ...recurrence } },
+        pipelines: [{ pipelineReference: { referenceName: ref, type: "PipelineReference" } }],
+      },
+    },
+    { dependsOn },
+  );
+const copyFrom = (start: string, dependsOn: any[] = [{ activity: "last-success", dependencyConditions: ["Succeeded"] }]) => ({ name: "copy", type: "Copy", dependsOn, source: { storeSettings: { modifiedDatetimeStart: start } } });
+const WATERMARK = {
+  name: "last-success",
+  type: "WebActivity",
+  method: "POST",
+  url: "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataFactory/factories/mc-bk-o-12345678-adf/queryPipelineRuns?api-version=2018-06-01",
+  authentication: { type: "MSI", resource: "https://management.azure.com/" },
+  body: JSON.stringify({ filters: [{ operand: "Status", operator: "Equals", values: ["Succeeded"] }] }),
+};
+const FACTORY_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataFactory/factories/mc-bk-o-12345678-adf";
+const RUN_QUERY_ROLE_ID = "0b9a1f52-3c1d-5e6f-8a7b-9c0d1e2f3a4b";
+const runQueryRole = (actions: string[], patch: Record<string, any> = {}) =>
+  rec(T.roleDefinition, "rq", {
+    roleDefinitionId: RUN_QUERY_ROLE_ID,
+    roleName: "mc-bk-o-12345678-run-query",
+    scope: "/subscriptions/s/resourceGroups/rg",
+    assignableScopes: ["/subscriptions/s/resourceGroups/rg"],
+    permissions: [{ actions, notActions: [] }],
+    ...patch,
+  });
+const RUN_QUERY_ROLE = runQueryRole(["Microsoft.DataFactory/factories/queryPipelineRuns/action", "Microsoft.DataFactory/factories/queryPipelineRuns/read"]);
+const assignedOnFactory = (roleId: string) => rec(T.roleAssignment, "rr", { scope: FACTORY_ID, roleDefinitionId: `/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/${roleId}` });
+const RUN_READER = assignedOnFactory(RUN_QUERY_ROLE_ID);
+const BUILT_IN_READER = assignedOnFactory("acdd72a7-3385-48ef-bd42-f606fba81ae7");
+const FROM_WATERMARK = "@if(empty(first(activity('last-success').output.value)), '1970-01-01T00:00:00Z', addMinutes(first(activity('last-success').output.value).parameters.windowEnd, -60))";
 
 /** [rule name prefix, a resource that breaks it, the rest of its world]. */
 const KNOWN_BAD: Array<[string, Recorded, Recorded[]]> = [
@@ -1071,7 +1415,28 @@ const KNOWN_BAD: Array<[string, Recorded, Recorded[]]> = [
   ["DataSync backup options", task({}, { preserveDeletedFiles: "REMOVE" }), AWS_WORLD],
   ["DataSync backup options", task({}), [gcsSource, goodDest, goodBucket, goodRole]],
   ["DataSync task mode", task({ sourceLocationArn: "arn:aws:datasync:r:1:location/loc-blob" }), AWS_WORLD],
-  ["DataSync task mode", task({}, { objectTags: "PRESERVE" }), AWS_WORLD],
+  ["DataSync from Google Cloud Storage", task({}, { objectTags: "PRESERVE" }), AWS_WORLD],
+  ["DataSync from Google Cloud Storage", task({ taskMode: "BASIC" }, { objectTags: undefined }), AWS_WORLD],
+  ["DataSync task mode", task({ taskMode: "BASIC", sourceLocationArn: "arn:aws:datasync:r:1:location/loc-cfn" }), AWS_WORLD],
+  ["DataSync agentless Azure Blob location", cfnSource({ AgentArns: [AGENT] }), []],
+  ["DataSync agentless Azure Blob location", cfnSource({ AzureBlobSasConfiguration: { AzureBlobSasToken: "sv=literal" } }), []],
+  ["DataSync agentless Azure Blob location", cfnSource({ AzureBlobContainerUrl: "https://acct.file.core.windows.net/photos" }), []],
+  ["DataSync agentless Azure Blob location", rec(T.cfnStack, "cfn", { name: "mc-bk-m-12345678-azure-source", templateBody: cfnTemplate({}, "Arn"), parameters: sec({ SasToken: "sv=1&sp=rl&sig=x" }) }), []],
+  ["CloudFormation stack name", rec(T.cfnStack, "s", { name: "1-azure-source" }), []],
+  ["CloudFormation stack name", rec(T.cfnStack, "s", { name: "s".repeat(129) }), []],
+  ["DataSync from Azure Blob", task({ sourceLocationArn: "arn:aws:datasync:r:1:location/loc-cfn" }, { objectTags: "PRESERVE" }), AWS_WORLD],
+  ["DataSync from Azure Blob", task({ sourceLocationArn: "arn:aws:datasync:r:1:location/loc-cfn" }, { objectTags: undefined }), AWS_WORLD],
+  ["DataSync from Azure Blob", task({ sourceLocationArn: "arn:aws:datasync:r:1:location/loc-cfn" }), [cfnSource({}, "sv=2022-11-02&sr=c&sp=rwdl&sig=x")]],
+  ["S3 source read grant", sourceRead([GET_SOURCE]), [goodBucket]],
+  ["S3 source read grant", sourceRead([GET_SOURCE, { Effect: "Allow", Action: ["kms:Decrypt"], Resource: "*" }]), [goodBucket]],
+  [
+    "S3 source read grant",
+    sourceRead([GET_SOURCE, { Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["x"] } } }]),
+    [goodBucket],
+  ],
+  ["long-lived credentials rotate", rec(T.accessKey, "k", { user: "u" }), []],
+  ["long-lived credentials rotate", rec(T.hmacKey, "h", { serviceAccountEmail: "e" }, { replacementTrigger: "soon" }), []],
+  ["ordering: the Object Lock", rec(T.s3ObjectLock, "l", { bucket: "mc-bk-b-12345678", rule: { defaultRetention: { mode: "GOVERNANCE", days: 1 } } }), [goodVersioning]],
   ["DataSync schedule", task({ schedule: { scheduleExpression: "rate(30 minutes)" } }), []],
   ["DataSync schedule", task({ schedule: { scheduleExpression: "rate(1 hours)" } }), []],
   ["DataSync schedule", task({ schedule: { scheduleExpression: "every 6 hours" } }), []],
@@ -1092,6 +1457,10 @@ const KNOWN_BAD: Array<[string, Recorded, Recorded[]]> = [
   ["GCS bucket: uniform", gcsBucket({ publicAccessPrevention: "inherited" }), []],
   ["GCS bucket: Object Versioning", gcsBucket({ retentionPolicy: { retentionPeriod: "86400" } }), []],
   ["GCS bucket: Object Versioning", gcsBucket({ versioning: { enabled: false } }), []],
+  ["GCS bucket: Object Versioning", gcsBucket({ versioning: { enabled: false }, retentionPolicy: { retentionPeriod: "86400" } }), []],
+  ["GCS bucket: Object Versioning", gcsBucket({ lifecycleRules: [] }), []],
+  ["GCS soft delete", gcsBucket({ softDeletePolicy: { retentionDurationSeconds: 86_400 } }), []],
+  ["GCS soft delete", gcsBucket({ softDeletePolicy: { retentionDurationSeconds: 91 * 86_400 } }), []],
   ["GCS retention policy", gcsBucket({ versioning: { enabled: false }, retentionPolicy: { retentionPeriod: "3155760000" } }), []],
   ["GCP labels", gcsBucket({ labels: { Team: "x" } }), []],
   ["GCP labels", rec(T.alertPolicy, "a", { userLabels: { team: "X Y" } }), []],
@@ -1144,6 +1513,24 @@ const KNOWN_BAD: Array<[string, Recorded, Recorded[]]> = [
   ["schedule trigger", trigger({ interval: 0 }), AZ_WORLD],
   ["schedule trigger", trigger({ interval: 1.5 }), AZ_WORLD],
   ["schedule trigger", trigger({}, "other-pipeline"), AZ_WORLD],
+  ["Data Factory triggers run", rec(T.trigger, "t", { ...inFactory, triggerName: "schedule", properties: { type: "ScheduleTrigger" } }), AZ_WORLD],
+  ["Data Factory triggers run", rec(T.pipeline, "p", { ...inFactory, pipelineName: "backup-copy", activities: [] }), AZ_WORLD],
+  ["Data Factory triggers run", trigger({}, "backup-copy", []), AZ_WORLD],
+  ["Data Factory triggers run", trigger({}, "other-pipeline"), AZ_WORLD],
+  ["Get Metadata", rec(T.pipeline, "p", { activities: [{ name: "probe-sink", type: "GetMetadata", fieldList: ["exists", "childItems"] }] }), []],
+  ["incremental copy resumes", rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, copyFrom("@addMinutes(pipeline().TriggerTime, -735)")] }), [RUN_READER]],
+  ["incremental copy resumes", rec(T.pipeline, "p", { ...inFactory, activities: [{ name: "last-success", type: "GetMetadata" }, copyFrom(FROM_WATERMARK)] }), [RUN_READER]],
+  ["incremental copy resumes", rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, copyFrom(FROM_WATERMARK, [])] }), [RUN_READER]],
+  ["incremental copy resumes", rec(T.pipeline, "p", { ...inFactory, activities: [{ ...WATERMARK, authentication: undefined }, copyFrom(FROM_WATERMARK)] }), [RUN_READER]],
+  ["incremental copy resumes", rec(T.pipeline, "p", { ...inFactory, activities: [{ ...WATERMARK, body: "{}" }, copyFrom(FROM_WATERMARK)] }), [RUN_READER]],
+  ["watermark permission", rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, copyFrom(FROM_WATERMARK)] }), []],
+  ["S3 multipart objects", rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, { ...copyFrom("@first(activity('last-success').output.value).parameters.windowEnd"), source: { storeSettings: { type: "AmazonS3ReadSettings", modifiedDatetimeStart: "@first(activity('last-success').output.value).parameters.windowEnd" } } }] }), []],
+  ["watermark permission", rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, copyFrom(FROM_WATERMARK)] }), [BUILT_IN_READER]],
+  ["watermark permission", rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, copyFrom(FROM_WATERMARK)] }), [RUN_READER, runQueryRole(["Microsoft.DataFactory/factories/pipelineruns/read"])]],
+  ["watermark permission", rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, copyFrom(FROM_WATERMARK)] }), [RUN_READER, runQueryRole(["Microsoft.DataFactory/factories/*"], { permissions: [{ actions: ["Microsoft.DataFactory/factories/*"], notActions: ["Microsoft.DataFactory/factories/queryPipelineRuns/*"] }] })]],
+  ["Azure custom role", runQueryRole([], { assignableScopes: ["/"], scope: "/" }), []],
+  ["Azure custom role", runQueryRole([], { roleDefinitionId: "run-query" }), []],
+  ["Azure custom role", runQueryRole([], { scope: "/subscriptions/s/resourceGroups/other" }), []],
   ["copy never deletes", rec(T.pipeline, "p", { activities: [{ name: "copy", type: "Copy", source: { storeSettings: { deleteFilesAfterCompletion: true } } }] }), []],
   ["copy never deletes", rec(T.pipeline, "p", { activities: [{ name: "purge", type: "Delete" }] }), []],
   ["linked service secrets", rec(T.linkedService, "l", { properties: { type: "AmazonS3", secretAccessKey: { type: "SecureString", value: "plain" } } }), []],
@@ -1170,7 +1557,7 @@ describe("backup conformance: each rule catches a known violation", () => {
 
   it("the known-good worlds pass the rules they were built for", () => {
     const g = graphOf([...AWS_WORLD, task({})]);
-    for (const prefix of ["DataSync backup options", "DataSync task mode", "DataSync task references", "DataSync options", "DataSync schedule"]) {
+    for (const prefix of ["DataSync backup options", "DataSync task mode", "DataSync from Google Cloud Storage", "DataSync task references", "DataSync options", "DataSync schedule"]) {
       expect(RULES.find((x) => x.name.startsWith(prefix))!.check(task({}), g), prefix).toBeUndefined();
     }
     const gg = graphOf([...GCP_WORLD, job({})]);
@@ -1179,5 +1566,17 @@ describe("backup conformance: each rule catches a known violation", () => {
     }
     const ga = graphOf([...AZ_WORLD, trigger({})]);
     expect(RULES.find((x) => x.name.startsWith("schedule trigger"))!.check(trigger({}), ga)).toBeUndefined();
+    expect(RULES.find((x) => x.name.startsWith("Data Factory triggers run"))!.check(trigger({}), ga)).toBeUndefined();
+    const good = rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, copyFrom(FROM_WATERMARK)] });
+    expect(RULES.find((x) => x.name.startsWith("incremental copy resumes"))!.check(good, graphOf([good, RUN_READER]))).toBeUndefined();
+    expect(RULES.find((x) => x.name.startsWith("watermark permission"))!.check(good, graphOf([good, RUN_READER, RUN_QUERY_ROLE]))).toBeUndefined();
+    const fromS3 = rec(T.pipeline, "p", { ...inFactory, activities: [WATERMARK, { ...copyFrom(FROM_WATERMARK), source: { storeSettings: { type: "AmazonS3ReadSettings", modifiedDatetimeStart: FROM_WATERMARK } } }] });
+    expect(RULES.find((x) => x.name.startsWith("S3 multipart objects"))!.check(fromS3, graphOf([fromS3]))).toBeUndefined();
+    expect(RULES.find((x) => x.name.startsWith("Azure custom role"))!.check(RUN_QUERY_ROLE, graphOf([RUN_QUERY_ROLE]))).toBeUndefined();
+    const ac = graphOf([...AWS_WORLD, task({ sourceLocationArn: "arn:aws:datasync:r:1:location/loc-cfn" })]);
+    for (const prefix of ["DataSync task mode", "DataSync from Azure Blob", "DataSync task references"]) {
+      expect(RULES.find((x) => x.name.startsWith(prefix))!.check(task({ sourceLocationArn: "arn:aws:datasync:r:1:location/loc-cfn" }), ac), prefix).toBeUndefined();
+    }
+    expect(RULES.find((x) => x.name.startsWith("DataSync agentless Azure Blob location"))!.check(cfnSource(), graphOf([]))).toBeUndefined();
   });
 });

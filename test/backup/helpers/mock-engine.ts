@@ -14,6 +14,8 @@ export interface Recorded {
   name: string;
   /** Inputs as sent to the engine; secret values are `{ [specialSigKey]: specialSecretSig, value }`. */
   inputs: Record<string, any>;
+  /** Resource options the engine acts on that are not inputs (only those set). */
+  options?: { replacementTrigger?: unknown; dependsOn?: string[] };
 }
 
 export const ACCOUNT_ID = "123456789012";
@@ -83,6 +85,12 @@ function computed(type: string, name: string, inputs: Record<string, any>): { id
       return { id: azureId("Microsoft.DataFactory/factories/f/triggers", inputs.triggerName), outputs: { name: inputs.triggerName } };
     case "azure-native:monitor:ActionGroup":
       return { id: azureId("Microsoft.Insights/actionGroups", inputs.actionGroupName), outputs: {} };
+    case "aws:cloudformation/stack:Stack": {
+      // CloudFormation answers with the template's outputs; here each is the ARN of the DataSync location it names.
+      const declared = Object.keys(JSON.parse(unwrap(inputs.templateBody) ?? "{}").Outputs ?? {});
+      const outputs = Object.fromEntries(declared.map((k) => [k, `arn:aws:datasync:${region}:${ACCOUNT_ID}:location/loc-${name}`]));
+      return { id: `arn:aws:cloudformation:${region}:${ACCOUNT_ID}:stack/${inputs.name}/mock`, outputs: { outputs } };
+    }
     default:
       if (type.startsWith("aws:datasync/")) return { id: `loc-${name}`, outputs: { arn: `arn:aws:datasync:${region}:${ACCOUNT_ID}:location/loc-${name}` } };
       return { id: `${name}-id`, outputs: {} };
@@ -96,9 +104,14 @@ export class MockEngine implements pulumi.runtime.Mocks {
   monitorState: (name: string) => Record<string, any> | undefined = () => undefined;
   /** Set by the monitor just before it asks for a resource (the call is synchronous). */
   pendingSecretOutputs: string[] = [];
+  pendingReplacementTrigger: unknown = undefined;
+  /** Logical names of the resources the next registration depends on (from the request's URNs). */
+  pendingDependsOn: string[] = [];
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-    this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+    const trigger = this.pendingReplacementTrigger;
+    const options = { ...(trigger === undefined ? {} : { replacementTrigger: trigger }), ...(this.pendingDependsOn.length ? { dependsOn: this.pendingDependsOn } : {}) };
+    this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, ...(Object.keys(options).length ? { options } : {}) });
     const { id, outputs } = computed(args.type, args.name, args.inputs);
     const state: Record<string, any> = { ...args.inputs, ...outputs };
     for (const key of this.pendingSecretOutputs) {
@@ -144,6 +157,8 @@ export async function installEngine(options: { preview?: boolean } = {}): Promis
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     engine.pendingSecretOutputs = req.getAdditionalsecretoutputsList();
+    engine.pendingReplacementTrigger = req.getReplacementTrigger?.()?.toJavaScript();
+    engine.pendingDependsOn = ((req.getDependenciesList?.() ?? []) as string[]).map((urn) => urn.split("::").pop()!).sort();
     return register(req, cb);
   };
   return engine;

@@ -1,0 +1,227 @@
+/**
+ * `multicloud backup restore` end to end: the CLI, the clouds' real SDK clients and loopback fakes
+ * of S3 and the GCS JSON API (versioned, paged two or three entries at a time) and Azurite. A
+ * restore goes from the backup back onto the source's cloud: GCS -> S3, S3 -> GCS, S3 -> Blob.
+ * PUTs are counted at the fakes, so "never copies an object twice" is what the server saw.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { CLOUDS } from "../../clouds/registry";
+import { copyObjects } from "../../kit/backup/storage";
+import { run } from "../../provider/cli/main";
+import { startFakeGcs, type FakeGcs } from "../fakes/gcs";
+import { startFakeS3, type FakeS3 } from "../fakes/s3";
+import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const T0 = new Date("2026-11-01T00:00:00Z");
+const T1 = new Date("2026-11-05T00:00:00Z");
+const AS_OF = "2026-11-10T00:00:00Z";
+const T2 = new Date("2026-11-15T00:00:00Z");
+
+let dir: string;
+let s3: FakeS3;
+let gcs: FakeGcs;
+let azurite: Azurite;
+const savedEnv = { ...process.env };
+
+function spec(name: string, body: string): string {
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, `name: ${name}\n${body}sizeGiB: 10\ndailyChangeGiB: 1\n`);
+  return file;
+}
+
+const body = (text: string) => Buffer.from(text);
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-restore-"));
+  [s3, gcs, azurite] = await Promise.all([startFakeS3({ maxPageSize: 3 }), startFakeGcs({ maxPageSize: 2 }), startAzurite()]);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_ACCESS_KEY_ID: "AKIDLOOPBACKTEST",
+    AWS_SECRET_ACCESS_KEY: "loopback-secret",
+    MULTICLOUD_ENDPOINT_GCP_STORAGE: gcs.url,
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    MULTICLOUD_BACKUP_PAGE_SIZE: "2",
+  });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await Promise.all([s3?.close(), gcs?.close(), azurite?.close()]);
+});
+
+describe("backup restore from a GCS backup onto S3", () => {
+  const BACKUP = "gs://orders-backup-copy/exports/";
+  let specFile: string;
+
+  beforeAll(() => {
+    specFile = spec("orders-backup", "source:\n  provider: aws\n  region: us-east-1\n  bucket: acme-orders\n  prefix: exports/\ndestination:\n  provider: gcp\n  region: us-central1\n");
+    s3.bucket("acme-orders");
+    const backup = gcs.bucket("orders-backup-copy", { versioned: true });
+    backup.put("exports/a.csv", body("a as of Nov 1\n"), T0);
+    backup.put("exports/a.csv", body("a rewritten on Nov 15, longer\n"), T2); // after as-of: v1 is restored
+    backup.put("exports/b.csv", body("b first written Nov 15\n"), T2); // did not exist at as-of
+    backup.put("exports/c.csv", body("c deleted Nov 5\n"), T0);
+    backup.delete("exports/c.csv", T1, false); // deleted before as-of: not restored
+    for (const k of ["d", "e", "f", "g"]) backup.put(`exports/${k}.csv`, body(`${k} unchanged\n`), T0);
+  });
+
+  it("prints the plan: what, from where to where, the egress cost and the native commands; copies nothing without --apply", async () => {
+    s3.bucket("orders-restored");
+    const { code, stdout, stderr } = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "orders-restored", "--as-of", AS_OF);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("restore gs://orders-backup-copy/exports/ -> s3://orders-restored/exports/");
+    expect(stdout).toContain("as of:          2026-11-10T00:00:00.000Z");
+    expect(stdout).toContain("to copy:        5 object(s), 62 B");
+    expect(stdout).toContain("not at as-of:   1 key(s) deleted by then, 1 with no version that old (not restored)");
+    expect(stdout).toMatch(/cost: +\$[\d.]+ \(egress \$[\d.]+, requests \$[\d.]+\)/);
+    expect(stdout).toContain("internet egress from gcp/us-central1: 62 B through tiers from $");
+    expect(stdout).toContain("gcloud storage cp --recursive 'gs://orders-backup-copy/exports/*' './restore'");
+    expect(stdout).toContain("aws s3 cp --recursive --region us-east-1 './restore' 's3://orders-restored/exports/'");
+    expect(stdout).toContain("plan only: add --apply to copy");
+    expect(s3.requests.filter((r) => r.op === "put")).toEqual([]);
+  });
+
+  it("with --apply brings back each object as it was at --as-of, reading that version", async () => {
+    const target = s3.bucket("orders-restored");
+    const { code, stderr } = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "orders-restored", "--as-of", AS_OF, "--apply");
+    expect(code).toBe(0);
+    expect(stderr).toContain("restored 5 object(s), 62 B into s3://orders-restored/exports/");
+    const restored = Object.fromEntries(target.currentObjects("").map((v) => [v.key, v.body.toString()]));
+    expect(restored).toEqual({
+      "exports/a.csv": "a as of Nov 1\n",
+      "exports/d.csv": "d unchanged\n",
+      "exports/e.csv": "e unchanged\n",
+      "exports/f.csv": "f unchanged\n",
+      "exports/g.csv": "g unchanged\n",
+    });
+    // The old generation of a.csv was read by its generation number.
+    expect(gcs.requests.some((r) => r.op === "download" && r.url.pathname.endsWith("a.csv") && r.url.searchParams.get("generation") !== null)).toBe(true);
+  });
+
+  it("an interrupted restore, run again, copies only what is not there yet: no object is PUT twice", async () => {
+    const target = s3.bucket("orders-restored-2");
+    s3.puts.clear();
+    // The network to S3 drops from the third PUT on, past the SDK's retries.
+    const drop = { match: (op: string) => op === "put" && [...s3.puts.values()].reduce((a, b) => a + b, 0) >= 2, fault: "reset" as const, times: Infinity };
+    s3.faults.push(drop);
+    const first = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "orders-restored-2", "--apply");
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/error: restore interrupted at exports\/\w\.csv after 2 of 6 object\(s\): .*Run the same command again: it copies only what is not restored yet/);
+    expect(target.currentObjects("").length).toBe(2);
+    s3.faults.splice(s3.faults.indexOf(drop), 1);
+
+    const again = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "orders-restored-2", "--apply");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("to copy:        4 object(s)");
+    expect(again.stdout).toContain("already there:  2 object(s)");
+    expect(target.currentObjects("").map((v) => v.key)).toEqual(["exports/a.csv", "exports/b.csv", "exports/d.csv", "exports/e.csv", "exports/f.csv", "exports/g.csv"]);
+    // Every object was stored exactly once across both runs.
+    expect([...s3.puts.entries()].sort()).toEqual(target.currentObjects("").map((v) => [`orders-restored-2/${v.key}`, 1]));
+
+    const third = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "orders-restored-2", "--apply");
+    expect(third.stdout).toContain("to copy:        0 object(s)");
+    expect(third.stdout).toContain("nothing to copy");
+    expect([...s3.puts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("never writes into the original source location unless --in-place", async () => {
+    const refused = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "acme-orders", "--apply");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("error: --to: acme-orders is the original source location; a restore writes there only with --in-place");
+    expect(s3.requests.filter((r) => r.op === "put" && r.url.pathname.startsWith("/acme-orders/"))).toEqual([]);
+    const planned = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "acme-orders", "--in-place");
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain("(IN PLACE: replaces current objects of the source)");
+  });
+
+  it("refuses a --prefix outside the backup's prefix and a target bucket that does not exist", async () => {
+    const outside = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "orders-restored", "--prefix", "other/");
+    expect(outside.stderr).toContain('error: --prefix: "other/" is outside the backup\'s prefix "exports/"');
+    const missing = await cli("backup", "restore", specFile, "--destination", BACKUP, "--to", "no-such-target");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: listing the restore target s3:\/\/no-such-target\/exports\/ failed: NoSuchBucket/);
+  });
+});
+
+describe("backup restore from a versioned S3 backup onto GCS", () => {
+  it("chooses versions from ListObjectVersions as of the time, delete markers included, and restores under --prefix only", async () => {
+    const specFile = spec("media-backup", "source:\n  provider: gcp\n  region: us-central1\n  bucket: acme-media\ndestination:\n  provider: aws\n  region: us-east-1\n");
+    const backup = s3.bucket("media-backup-copy", { versioned: true });
+    backup.put("img/1.png", body("one v1"), T0);
+    backup.put("img/1.png", body("one v2!"), T2);
+    backup.put("img/2.png", body("two"), T0);
+    backup.delete("img/2.png", T1, true); // a delete marker before as-of
+    backup.put("img/3.png", body("three"), T0);
+    backup.put("img/4.png", body("four"), T0);
+    backup.put("doc/readme.txt", body("not under --prefix"), T0);
+    const target = gcs.bucket("media-restored");
+
+    const { code, stdout, stderr } = await cli("backup", "restore", specFile, "--destination", "s3://media-backup-copy/", "--to", "media-restored", "--prefix", "img/", "--as-of", AS_OF, "--apply");
+    expect(stderr).toContain("restored 3 object(s)");
+    expect(code).toBe(0);
+    expect(stdout).toContain("not at as-of:   1 key(s) deleted by then, 0 with no version that old (not restored)");
+    expect(Object.fromEntries(target.currentObjects("").map((v) => [v.key, v.body.toString()]))).toEqual({ "img/1.png": "one v1", "img/3.png": "three", "img/4.png": "four" });
+    expect([...gcs.uploads.entries()].filter(([k]) => k.startsWith("media-restored/")).every(([, n]) => n === 1)).toBe(true);
+    // Versions were listed page by page, with key and version markers.
+    expect(s3.requests.filter((r) => r.op === "list-versions" && r.url.searchParams.get("key-marker")).length).toBeGreaterThan(0);
+  });
+});
+
+describe("copying objects too large to hold in memory", () => {
+  it("streams them between every pair of clients, and the receiving cloud gets the exact bytes", async () => {
+    const big = Buffer.alloc(300 * 1024, 7);
+    big.write("first bytes");
+    s3.bucket("stream-s3").put("dump.bin", big, T0);
+    const back = s3.bucket("stream-s3-back");
+    const gcsBucket = gcs.bucket("stream-gcs");
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("stream-blob");
+    await container.create();
+    const [aws, gcp, azure] = await Promise.all(["aws", "gcp", "azure"].map((p) => CLOUDS.get(p).loadStorageClient!()));
+    const s3Side = (bucket: string) => ({ client: aws!, location: { provider: "aws", region: "us-east-1", bucket } });
+    const gcsSide = { client: gcp!, location: { provider: "gcp", region: "us-central1", bucket: "stream-gcs" } };
+    const blobSide = { client: azure!, location: { provider: "azure", region: "eastus", account: AZURITE_ACCOUNT, bucket: "stream-blob" } };
+    const item = { key: "dump.bin", size: big.length, md5: createHash("md5").update(big).digest("hex") };
+    // A buffer limit below the object's size takes the streaming path (as objects over 16 MiB do).
+    const limit = 64 * 1024;
+    await copyObjects([item], s3Side("stream-s3"), gcsSide, undefined, limit);
+    expect(gcsBucket.current("dump.bin")?.body.equals(big)).toBe(true);
+    await copyObjects([item], gcsSide, blobSide, undefined, limit);
+    expect((await container.getBlobClient("dump.bin").downloadToBuffer()).equals(big)).toBe(true);
+    await copyObjects([item], blobSide, s3Side("stream-s3-back"), undefined, limit);
+    expect(back.current("dump.bin")?.body.equals(big)).toBe(true);
+  });
+});
+
+describe("backup restore from an S3 backup into a Blob container (Azurite)", () => {
+  it("copies into a new container of the source's account, and a second run copies nothing", async () => {
+    const specFile = spec("files-backup", `source:\n  provider: azure\n  region: eastus\n  storageAccount: ${AZURITE_ACCOUNT}\n  container: files\n  resourceGroupName: rg-files\ndestination:\n  provider: aws\n  region: us-east-1\n`);
+    const backup = s3.bucket("files-backup-copy", { versioned: true });
+    for (const k of ["x", "y", "z"]) backup.put(`${k}.bin`, Buffer.from([0, 1, 2, 255, k.charCodeAt(0)]), T0);
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("files-restored");
+    await container.create();
+
+    const first = await cli("backup", "restore", specFile, "--destination", "s3://files-backup-copy/", "--to", "files-restored", "--apply");
+    expect(first.stderr).toContain("restored 3 object(s), 15 B into https://devstoreaccount1.blob.core.windows.net/files-restored/");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("azcopy copy './restore/*' 'https://devstoreaccount1.blob.core.windows.net/files-restored/' --recursive");
+    const blob = await container.getBlobClient("y.bin").downloadToBuffer();
+    expect([...blob]).toEqual([0, 1, 2, 255, "y".charCodeAt(0)]);
+
+    const second = await cli("backup", "restore", specFile, "--destination", "s3://files-backup-copy/", "--to", `${AZURITE_ACCOUNT}/files-restored`, "--apply");
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("already there:  3 object(s), 15 B");
+  });
+});

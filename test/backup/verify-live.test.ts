@@ -1,0 +1,181 @@
+/**
+ * `multicloud backup verify SPEC --live` end to end: the CLI, the clouds' real SDK clients
+ * (@aws-sdk/client-s3, @google-cloud/storage, @azure/storage-blob), and loopback fakes of S3 and
+ * the GCS JSON API (test/fakes/s3.ts, gcs.ts) and Azurite for Blob, with two or three objects per
+ * page so every listing pages, and with throttling and connection resets mid-list that the SDKs'
+ * retries must absorb.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { physicalNames } from "../../core/backup/naming";
+import { run } from "../../provider/cli/main";
+import { startFakeGcs, type FakeGcs } from "../fakes/gcs";
+import { startFakeS3, type FakeS3 } from "../fakes/s3";
+import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const T0 = new Date("2026-11-20T00:00:00Z");
+const LAST_RUN = "2026-11-20T06:00:00Z";
+const AFTER_RUN = new Date("2026-11-20T07:00:00Z");
+
+let dir: string;
+let s3: FakeS3;
+let gcs: FakeGcs;
+let azurite: Azurite;
+const savedEnv = { ...process.env };
+
+/** A project with a stack config, as `pulumi stack init prod` leaves it. */
+function project(): string {
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
+  fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config: {}\n");
+  return path.join(dir, "Pulumi.prod.yaml");
+}
+
+function spec(name: string, body: string): string {
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, `name: ${name}\n${body}sizeGiB: 10\ndailyChangeGiB: 1\n`);
+  return file;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-verify-"));
+  [s3, gcs, azurite] = await Promise.all([startFakeS3({ maxPageSize: 3 }), startFakeGcs({ maxPageSize: 2 }), startAzurite()]);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_ACCESS_KEY_ID: "AKIDLOOPBACKTEST",
+    AWS_SECRET_ACCESS_KEY: "loopback-secret",
+    MULTICLOUD_ENDPOINT_GCP_STORAGE: gcs.url,
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    MULTICLOUD_BACKUP_PAGE_SIZE: "2",
+  });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await Promise.all([s3?.close(), gcs?.close(), azurite?.close()]);
+});
+
+describe("backup verify --live, S3 source backed up into GCS", () => {
+  const files = ["a.csv", "b.csv", "c.csv", "d.csv", "e.csv"].map((f) => `exports/${f}`);
+  const content = (key: string) => Buffer.from(`rows of ${key}\n`);
+  let specFile: string;
+  let backupBucket: string;
+
+  beforeAll(() => {
+    specFile = spec("orders-backup", "source:\n  provider: aws\n  region: us-east-1\n  bucket: acme-orders\n  prefix: exports/\ndestination:\n  provider: gcp\n  region: us-central1\n");
+    // The component names the bucket from project, stack and backup name (core/backup/naming.ts).
+    backupBucket = physicalNames("shop", "prod", "orders-backup").dns(63);
+    const source = s3.bucket("acme-orders");
+    const backup = gcs.bucket(backupBucket, { versioned: true });
+    for (const key of files) {
+      source.put(key, content(key), T0);
+      backup.put(key, content(key), T0);
+    }
+    source.put("other/outside-the-prefix.csv", Buffer.from("not backed up"), T0);
+  });
+
+  it("exits 0 on a complete backup, paging through both sides, with throttling and resets absorbed by the SDKs' retries", async () => {
+    s3.faults.push({ match: (op) => op === "list", fault: "throttle", times: 1 }, { match: (op, req) => op === "list" && req.url.searchParams.has("continuation-token"), fault: "reset", times: 1 });
+    gcs.faults.push({ match: (op) => op === "list", fault: "throttle", times: 1 }, { match: (op, req) => op === "list" && req.url.searchParams.has("pageToken"), fault: "reset", times: 1 });
+    const { code, stdout, stderr } = await cli("backup", "verify", specFile, "--live", "--stack-config", project());
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain(`backup:      gs://${backupBucket}/exports/  5 object(s)`);
+    expect(stdout).toContain("missing:     0 object(s)");
+    // Single-part ETags of an SSE-S3 bucket are MD5s, and GCS has md5Hash: every object compared by checksum.
+    expect(stdout).toContain("matched:     5 by size and MD5, 0 by size only");
+    expect(stdout).toContain("result:      complete");
+    // Each fault happened, and listing still reached the last page on both sides.
+    const s3Lists = s3.requests.filter((r) => r.op === "list");
+    expect(s3Lists.map((r) => r.fault ?? "ok")).toEqual(["throttle", "ok", "reset", "ok", "ok"]);
+    const gcsLists = gcs.requests.filter((r) => r.op === "list");
+    expect(gcsLists.map((r) => r.fault ?? "ok")).toEqual(["throttle", "ok", "reset", "ok", "ok"]);
+  });
+
+  it("exits 2 and finds a deleted, a changed and an extra object; changes after the last run are pending, not gaps", async () => {
+    const backup = gcs.bucket(backupBucket, { versioned: true });
+    for (const key of files) backup.put(key, content(key), T0);
+    backup.delete("exports/b.csv", AFTER_RUN, false);
+    backup.put("exports/c.csv", Buffer.from("ROWS OF exports/c.csv\n"), AFTER_RUN); // same size, other bytes
+    backup.put("exports/z.csv", Buffer.from("deleted at the source, kept"), T0);
+    const source = s3.bucket("acme-orders");
+    for (const key of files) source.put(key, content(key), T0);
+    source.put("exports/e.csv", Buffer.from("rewritten after the last transfer run\n"), AFTER_RUN);
+
+    const { code, stdout, stderr } = await cli("backup", "verify", specFile, "--live", "--stack-config", project(), "--as-of", LAST_RUN, "--format", "json");
+    expect(stderr).toBe("");
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout);
+    expect(report.asOf).toBe("2026-11-20T06:00:00.000Z");
+    expect(report.missing).toEqual([{ key: "exports/b.csv", bytes: content("exports/b.csv").length }]);
+    expect(report.different.map((d: { key: string; by: string }) => [d.key, d.by])).toEqual([["exports/c.csv", "checksum"]]);
+    expect(report.extra).toEqual([{ key: "exports/z.csv", bytes: 27 }]);
+    expect(report.pending.map((p: { key: string }) => p.key)).toEqual(["exports/e.csv"]);
+    expect(report.complete).toBe(false);
+
+    const table = await cli("backup", "verify", specFile, "--live", "--stack-config", project(), "--as-of", LAST_RUN);
+    expect(table.code).toBe(2);
+    expect(table.stdout).toContain("missing from the backup:\n  exports/b.csv");
+    expect(table.stdout).toContain("different in the backup:\n  exports/c.csv MD5");
+  });
+
+  it("compares by size only when the source's ETags are not MD5s (SSE-KMS), and says why", async () => {
+    const source = s3.bucket("acme-orders", { kms: true });
+    const backup = gcs.bucket(backupBucket, { versioned: true });
+    for (const key of files) {
+      source.put(key, content(key), T0);
+      backup.put(key, content(key), T0);
+    }
+    const { code, stdout } = await cli("backup", "verify", specFile, "--live", "--destination", `gs://${backupBucket}/exports/`);
+    expect(code).toBe(0);
+    expect(stdout).toContain("matched:     0 by size and MD5, 5 by size only: 5 (source: S3 ETag under SSE-KMS (not an MD5))");
+  });
+
+  it("exits 1 with the bucket and the cloud's error when a side cannot be listed", async () => {
+    const { code, stdout, stderr } = await cli("backup", "verify", specFile, "--live", "--destination", "gs://no-such-backup-bucket/exports/");
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^error: listing the backup gs:\/\/no-such-backup-bucket\/exports\/ failed: .*bucket does not exist/);
+    expect(stderr).not.toContain("loopback-secret");
+  });
+
+  it("exits 1 naming the flag when --live, the location or --as-of is wrong", async () => {
+    expect((await cli("backup", "verify", specFile)).stderr).toContain("error: backup verify needs --live");
+    expect((await cli("backup", "verify", specFile, "--live")).stderr).toContain("give --destination URL");
+    const bad = await cli("backup", "verify", specFile, "--live", "--stack-config", project(), "--as-of", "yesterday");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error: --as-of: expected an ISO 8601 time with a zone, e.g. 2026-11-28T06:00:00Z, or a date, got "yesterday"');
+  });
+});
+
+describe("backup verify --live, GCS source backed up into Blob (Azurite)", () => {
+  it("lists the container page by page and exits 0 when complete, 2 when a blob is missing", async () => {
+    const specFile = spec("media-backup", "source:\n  provider: gcp\n  region: us-central1\n  bucket: acme-media\ndestination:\n  provider: azure\n  region: eastus\n");
+    const keys = ["img/1.png", "img/2.png", "img/3.png", "img/4.png", "img/5.png"];
+    const source = gcs.bucket("acme-media");
+    for (const key of keys) source.put(key, Buffer.from(`png ${key}`), T0);
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient("backup");
+    await container.create();
+    for (const key of keys) await container.getBlockBlobClient(key).uploadData(Buffer.from(`png ${key}`));
+    const url = `https://${AZURITE_ACCOUNT}.blob.core.windows.net/backup/`;
+
+    const complete = await cli("backup", "verify", specFile, "--live", "--destination", url);
+    expect(complete.stderr).toBe("");
+    expect(complete.code).toBe(0);
+    expect(complete.stdout).toContain("backup:      https://devstoreaccount1.blob.core.windows.net/backup/  5 object(s)");
+
+    await container.getBlockBlobClient("img/4.png").delete();
+    const gap = await cli("backup", "verify", specFile, "--live", "--destination", url, "--format", "json");
+    expect(gap.code).toBe(2);
+    expect(JSON.parse(gap.stdout).missing).toEqual([{ key: "img/4.png", bytes: 13 }]);
+  });
+});
