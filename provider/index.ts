@@ -3,9 +3,14 @@
  * over gRPC (GetSchema, Construct). The Pulumi language host loads this module and passes the
  * engine address as an argument; the server prints its port, as plugins do. Nothing imports this
  * file: the provider itself is in ./resources.ts.
+ *
+ * This is also the one place that marks the process as the plugin (`servePackageResources`): the
+ * components constructed here register the package's own custom resources, which this provider
+ * serves, where a Node.js program registers dynamic resources (kit/package-resources.ts).
  */
 import { main } from "@pulumi/pulumi/provider";
 import { MulticloudProvider } from "./resources";
+import { servePackageResources } from "../kit/package-resources";
 import { setFlagsFromString } from "node:v8";
 
 // A `pulumi up` constructs a few workloads, one HiGHS solve each: as in the CLI (bin/multicloud.js),
@@ -14,6 +19,7 @@ import { setFlagsFromString } from "node:v8";
 const nodeFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
 if (!nodeFlags.some((f) => /^--(no-)?(liftoff|wasm-)/.test(f))) setFlagsFromString("--liftoff-only");
 
+servePackageResources();
 MulticloudProvider.create()
   .then((provider) => main(provider, process.argv.slice(2)))
   .catch((err: unknown) => {

@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { COMPONENTS } from "./resources";
+import { COMPONENTS, packageResources } from "./resources";
 
 // Internal modules of @pulumi/pulumi 3.248 (provider/experimental): the inferrer and schema writer.
 const { Analyzer } = require("@pulumi/pulumi/provider/experimental/analyzer") as {
@@ -28,21 +28,35 @@ interface Analysis {
 }
 
 const PACKAGE = "multicloud";
+/** Names of the SDKs `pulumi package add` generates: Python `pulumi_multicloud`, Go `.../sdk/go/multicloud`, C# `Pulumi.Multicloud`. */
+const LANGUAGE = {
+  python: { packageName: "pulumi_multicloud" },
+  go: { importBasePath: "github.com/pulumi-multicloud/pulumi-multicloud/sdk/go/multicloud" },
+  csharp: { rootNamespace: "Pulumi" },
+};
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(__dirname, "schema.json");
 
-export function generate(): string {
+/** `custom`: the package's own custom resources' schema entries by token (./resources.ts `packageResources`). */
+export function generate(custom: Record<string, object> = {}): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string; description: string };
   const names = new Set(Object.keys(COMPONENTS).map((token) => token.split(":")[2]!));
   // provider/schema/tsconfig.json: a program of the package entry and its imports only.
   const analysis = new Analyzer(path.join(__dirname, "schema"), PACKAGE, { main: "../../index.ts" }, names).analyze();
-  const schema = generateSchema(PACKAGE, manifest.version, manifest.description, analysis.components, analysis.typeDefinitions, analysis.dependencies);
+  const generated = generateSchema(PACKAGE, manifest.version, manifest.description, analysis.components, analysis.typeDefinitions, analysis.dependencies) as {
+    language?: Record<string, object>;
+  };
+  // Where the generated SDKs live, so the import paths the README gives hold for every user.
+  const language = { ...generated.language };
+  for (const [lang, options] of Object.entries(LANGUAGE)) language[lang] = { ...language[lang], ...options };
+  // The package's own custom resources (kit/package-resources.ts) sit next to the components.
+  const resources = { ...(generated as { resources?: Record<string, object> }).resources, ...custom };
+  const schema = { ...generated, resources, language };
   const text = JSON.stringify(schema, null, 2).replace(/("\$ref": "\/[^/"]+\/v[^/"]+\/schema\.json#)\/resources\/[^:"]+"/g, '$1/provider"');
   return `${text}\n`;
 }
 
-if (require.main === module) {
-  const text = generate();
+function writeOrCheck(text: string): void {
   if (process.argv.includes("--check")) {
     const current = fs.existsSync(OUT) ? fs.readFileSync(OUT, "utf8") : "";
     if (current !== text) {
@@ -53,4 +67,9 @@ if (require.main === module) {
     fs.writeFileSync(OUT, text);
     process.stdout.write(`wrote ${path.relative(process.cwd(), OUT)}\n`);
   }
+}
+
+if (require.main === module) {
+  // The custom resources' entries come from the emitters that register them (loaded on demand).
+  void packageResources().then((served) => writeOrCheck(generate(Object.fromEntries([...served].map(([token, r]) => [token, r.schema])))));
 }

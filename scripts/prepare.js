@@ -9,7 +9,7 @@ const { execFileSync } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
 const stamp = path.join(root, "dist", ".tsbuildinfo");
-const sources = ["core", "clouds", "kit", "components", "provider", "index.ts", "tsconfig.json", "tsconfig.build.json", "package.json"];
+const sources = ["core", "clouds", "kit", "components", "provider", "policy", "index.ts", "tsconfig.json", "tsconfig.build.json", "package.json"];
 
 function newest(p) {
   let stat;

@@ -47,7 +47,7 @@ describe("spec validation", () => {
 
   it("rejects an unknown top-level field with a did-you-mean", () => {
     expect(problemsOf({ ...valid, constrains: { minProviders: 2 } })).toEqual([
-      'constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling, compliance, traffic',
+      'constrains: unknown field (did you mean "constraints"?); expected one of: name, demand, instance, providers, constraints, scaling, compliance, tags, traffic',
     ]);
   });
 

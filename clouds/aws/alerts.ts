@@ -41,6 +41,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as sns from "@pulumi/aws/sns";
 import type * as lb from "@pulumi/aws/lb";
 import type { Traffic } from "../../core/spec/traffic";
+import type { TagInputs } from "../../kit/workload/tags";
 
 /** Seconds per evaluated datapoint: NLB metrics are published every 60 s. */
 export const ALARM_PERIOD_SECONDS = 60;
@@ -57,7 +58,7 @@ export interface CapacityAlarmArgs {
   traffic: Traffic;
   /** What the alert is about, for its description, e.g. "web in us-east-1". */
   subject: string;
-  tags: Record<string, string>;
+  tags: TagInputs;
   opts: pulumi.CustomResourceOptions;
 }
 

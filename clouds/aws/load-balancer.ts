@@ -42,6 +42,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as lb from "@pulumi/aws/lb";
 import { createHash } from "node:crypto";
 import type { Traffic } from "../../core/spec/traffic";
+import type { TagInputs } from "../../kit/workload/tags";
 
 /** An ELB name: at most 32 characters (CreateLoadBalancer, CreateTargetGroup). */
 export const MAX_LB_NAME = 32;
@@ -83,7 +84,7 @@ export interface RegionalLoadBalancerArgs {
   vpcId: pulumi.Input<string>;
   /** One subnet per zone: private for an internal load balancer, public for an internet-facing one. */
   subnetIds: pulumi.Input<string>[];
-  tags: Record<string, string>;
+  tags: TagInputs;
   opts: pulumi.CustomResourceOptions;
 }
 

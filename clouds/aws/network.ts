@@ -32,6 +32,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { regionName, regionPartName } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
+import type { TagInputs } from "../../kit/workload/tags";
 
 /** Outbound internet access of a created network (an `as const` enum: the schema inferrer takes no unions). */
 export const AwsEgress = {
@@ -60,7 +61,7 @@ export interface NetworkOptions {
 interface NetworkContext {
   workload: string;
   region: string;
-  tags: Record<string, string>;
+  tags: TagInputs;
   opts: pulumi.CustomResourceOptions;
 }
 

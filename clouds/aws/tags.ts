@@ -10,9 +10,14 @@ import type { SpecProblem } from "../../core/spec/issues";
 const MAX_KEY = 127;
 const MAX_VALUE = 256;
 
-export function awsTagProblems(tags: Readonly<Record<string, string>>): SpecProblem[] {
+/** Keys always; a value only when it is a plain string (an Output's value is AWS's to check). */
+export function awsTagProblems(tags: Readonly<Record<string, unknown>>): SpecProblem[] {
   return Object.keys(tags)
     .sort()
-    .filter((key) => key.length > MAX_KEY || tags[key]!.length > MAX_VALUE || key.toLowerCase().startsWith("aws:"))
+    .filter((key) => key.length > MAX_KEY || textLength(tags[key]) > MAX_VALUE || key.toLowerCase().startsWith("aws:"))
     .map((key) => ({ path: ["tags", key], message: `AWS allows keys of at most ${MAX_KEY} characters (EC2's limit), values of at most ${MAX_VALUE}, and reserves the aws: prefix` }));
+}
+
+function textLength(value: unknown): number {
+  return typeof value === "string" ? value.length : 0;
 }

@@ -56,8 +56,11 @@ export interface AwsNetworkArgs {
 }
 
 export interface AwsWorkloadArgs {
-  /** Explicit providers, one per region the workload may be placed in. */
-  providers?: { [region: string]: Provider };
+  /**
+   * Explicit providers, one per region the workload may be placed in: a provider resource, or an
+   * Output of one (its value must be known at preview: the region's resources are registered with it).
+   */
+  providers?: { [region: string]: pulumi.Input<Provider> };
   /** Existing networks per region; regions without one get a private VPC. */
   networks?: { [region: string]: AwsNetworkArgs };
   /** AMI per region; default: the latest Ubuntu 24.04 LTS for the instances' architecture. */

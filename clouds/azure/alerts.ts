@@ -42,6 +42,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type { Traffic } from "../../core/spec/traffic";
+import type { TagInputs } from "../../kit/workload/tags";
 
 /** Short name of the action group (at most 12 characters: it is used in SMS). */
 export const ACTION_GROUP_SHORT_NAME = "mc-capacity";
@@ -64,7 +65,7 @@ export interface CapacityAlertArgs {
   traffic: Traffic;
   /** What the alert is about, for its description, e.g. "web in eastus". */
   subject: string;
-  tags: Record<string, string>;
+  tags: TagInputs;
   opts: pulumi.CustomResourceOptions;
 }
 

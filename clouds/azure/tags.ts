@@ -6,9 +6,10 @@ import type { SpecProblem } from "../../core/spec/issues";
 
 const AZURE_FORBIDDEN = /[<>%&\\?/]/;
 
-export function azureTagProblems(tags: Readonly<Record<string, string>>): SpecProblem[] {
+/** Keys always; a value only when it is a plain string (an Output's value is Azure's to check). */
+export function azureTagProblems(tags: Readonly<Record<string, unknown>>): SpecProblem[] {
   return Object.keys(tags)
     .sort()
-    .filter((key) => key.length > 512 || tags[key]!.length > 256 || AZURE_FORBIDDEN.test(key))
+    .filter((key) => key.length > 512 || (typeof tags[key] === "string" && (tags[key] as string).length > 256) || AZURE_FORBIDDEN.test(key))
     .map((key) => ({ path: ["tags", key], message: "Azure allows keys of at most 512 characters without < > % & \\ ? /, and values of at most 256" }));
 }

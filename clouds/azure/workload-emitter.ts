@@ -44,10 +44,14 @@ import { privateRanges } from "../../kit/workload/network";
 import { cpuThresholds } from "../../kit/workload/scaling";
 import { azureTagProblems } from "./tags";
 import { capacityAlert } from "./alerts";
+import type { TagInputs } from "../../kit/workload/tags";
 
 export interface AzureWorkloadArgs {
-  /** Explicit providers, one per region the workload may be placed in. */
-  providers?: { [region: string]: Provider };
+  /**
+   * Explicit providers, one per region the workload may be placed in: a provider resource, or an
+   * Output of one (its value must be known at preview: the region's resources are registered with it).
+   */
+  providers?: { [region: string]: pulumi.Input<Provider> };
   /** An existing resource group for every region; default: one new group per region. */
   resourceGroupName?: pulumi.Input<string>;
   /** Existing subnet (resource id) per region; regions without one get a private virtual network. */
@@ -536,7 +540,7 @@ function privateSubnet(
   location: string,
   nsgId: pulumi.Input<string>,
   natGatewayId: pulumi.Input<string> | undefined,
-  tags: Record<string, string>,
+  tags: TagInputs,
   opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<string> {
   const ranges = privateRanges("azure", location);

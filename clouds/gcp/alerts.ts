@@ -41,6 +41,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import type * as compute from "@pulumi/gcp/compute";
 import type { Traffic } from "../../core/spec/traffic";
+import type { TagInputs } from "../../kit/workload/tags";
 
 export const INSTANCE_GROUP_SIZE = "compute.googleapis.com/instance_group/size";
 /** How long the region must stay below plan before the policy opens an incident. */
@@ -63,7 +64,7 @@ export interface CapacityPolicyArgs {
   traffic: Traffic;
   /** What the alert is about, for its names, e.g. "web in us-central1". */
   subject: string;
-  labels: Record<string, string>;
+  labels: TagInputs;
   opts: pulumi.CustomResourceOptions;
 }
 

@@ -23,7 +23,7 @@ export function gcpLabels(tags: Readonly<Record<string, string>>): Record<string
 }
 
 /** Tags that would become the same GCP label once normalised. */
-export function gcpLabelProblems(tags: Readonly<Record<string, string>>): SpecProblem[] {
+export function gcpLabelProblems(tags: Readonly<Record<string, unknown>>): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const byLabel = new Map<string, string>();
   // The component's own tags first, so a collision is reported on the user's key.

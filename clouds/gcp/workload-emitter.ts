@@ -38,12 +38,13 @@ import type { WorkloadSpec } from "../../core/spec/schema";
 import type { HealthCheck, Traffic } from "../../core/spec/traffic";
 import type { EmittedGroup, Port, WorkloadEmitter } from "../../kit/workload/emitter";
 import type { WorkloadGroup } from "../../core/plan/groups";
-import { byRegion, inputString, providerResource } from "../../kit/workload/inputs";
+import { byRegion, inputString, mapInput, providerResource } from "../../kit/workload/inputs";
 import { defineWorkloadEmitter, providerPackage, singleImageProblems, type RegionContext, type RegionResult } from "../../kit/workload/define-emitter";
 import { groupName, regionPartName, slug } from "../../kit/workload/names";
 import { privateRanges } from "../../kit/workload/network";
-import { gcpLabelProblems, gcpLabels } from "./tags";
+import { gcpLabelKey, gcpLabelProblems, gcpLabelValue } from "./tags";
 import { capacityPolicy } from "./alerts";
+import type { TagInputs } from "../../kit/workload/tags";
 
 export interface GcpNetworkArgs {
   network: pulumi.Input<string>;
@@ -51,8 +52,11 @@ export interface GcpNetworkArgs {
 }
 
 export interface GcpWorkloadArgs {
-  /** Explicit providers, one per region the workload may be placed in. */
-  providers?: { [region: string]: Provider };
+  /**
+   * Explicit providers, one per region the workload may be placed in: a provider resource, or an
+   * Output of one (its value must be known at preview: the region's resources are registered with it).
+   */
+  providers?: { [region: string]: pulumi.Input<Provider> };
   /** Project for the default providers (default: the gcp:project config). */
   project?: string;
   /** Existing network and subnetwork per region; regions without one get a private network. */
@@ -122,7 +126,8 @@ function passthroughPortProblems(spec: WorkloadSpec): SpecProblem[] {
 
 function emitRegion(s: GcpSettings, r: RegionContext): RegionResult {
   const { workload, common, opts, name } = r;
-  const labels = gcpLabels(r.tags);
+  // A value given as an Output is normalised once known, and stays secret if it was.
+  const labels = Object.fromEntries(Object.entries(r.tags).map(([k, v]) => [gcpLabelKey(k), mapInput(v, gcpLabelValue)]));
   // Network tag selecting the workload's instances in the firewall rule.
   const targetTag = `multicloud-${slug(workload)}`;
   const network = s.networks?.[r.region] ?? privateNetwork(name, r.region, s.egress, opts);
@@ -179,7 +184,7 @@ function emitRegion(s: GcpSettings, r: RegionContext): RegionResult {
   });
   if (!r.traffic || !healthCheck) return { groups };
 
-  const endpoint = passthroughBalancer(part("lb"), r.region, r.traffic, healthCheck, migs, network, opts);
+  const endpoint = passthroughBalancer(part("lb"), r.region, r.traffic, healthCheck, migs, network, labels, opts);
   capacityPolicy({ logicalName: part("alert"), planned: r.groups.reduce((n, g) => n + g.minSize, 0), groups: migs, traffic: r.traffic, subject: `${workload} in ${r.region}`, labels, opts });
   // Clients inside a network the component created reach an internal balancer from its range (a
   // custom VPC denies all ingress by default); a given network's clients come from ingressCidrs.
@@ -246,6 +251,7 @@ function passthroughBalancer(
   healthCheck: compute.RegionHealthCheck,
   migs: readonly compute.RegionInstanceGroupManager[],
   network: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string> },
+  labels: TagInputs,
   opts: pulumi.CustomResourceOptions,
 ): { address: pulumi.Output<string>; port: number } {
   const scheme = traffic.public ? "EXTERNAL" : "INTERNAL";
@@ -262,6 +268,10 @@ function passthroughBalancer(
     ipProtocol: "TCP",
     ports: [String(traffic.port)],
     backendService: backendService.id,
+    // Forwarding rules take labels (`gcloud compute forwarding-rules update --update-labels`,
+    // https://cloud.google.com/sdk/gcloud/reference/compute/forwarding-rules/update): the
+    // workload's labels, so a required-tags policy finds them on the load balancer too.
+    labels,
     ...(traffic.public ? {} : { network: network.network, subnetwork: network.subnetwork }),
   }, opts);
   return { address: forwardingRule.ipAddress, port: traffic.port };

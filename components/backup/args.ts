@@ -6,7 +6,8 @@
  * destination is chosen from them before any child resource exists. The runtime rules live in
  * core/backup/spec.ts (zod); the compile-time check at the bottom keeps the two in step.
  */
-import type { BackupSpecInput, CostItem } from "../../core/backup";
+import type * as pulumi from "@pulumi/pulumi";
+import type { BackupPlan, BackupSpecInput, CostItem } from "../../core/backup";
 
 /** A cloud, as a backup source or destination. */
 export const BackupProvider = { Aws: "aws", Azure: "azure", Gcp: "gcp" } as const;
@@ -27,7 +28,11 @@ export interface BackupSourceArgs {
   resourceGroupName?: string;
   /** Only back up this folder (`exports/`: ends with "/", no leading "/"); the copy keeps the same path. */
   prefix?: string;
-  /** Expiry of the read/list SAS the transfer uses (azure, YYYY-MM-DD); move it forward to renew. */
+  /**
+   * Fixed expiry of the read/list SAS the transfer uses (azure, YYYY-MM-DD). Optional: by default
+   * the SAS is renewed by every `pulumi up` in a new 90-day rotation period and expires two periods
+   * after that period's start. A fixed date is never renewed: move it forward yourself.
+   */
   sasExpiresOn?: string;
 }
 
@@ -76,18 +81,27 @@ export interface CrossCloudBackupArgs {
   archiveAfterDays?: number;
   encryption?: BackupEncryptionArgs;
   notification?: BackupNotificationArgs;
-  /** DataSync agent ARN: needed for an AWS destination of an Azure source. */
+  /**
+   * DataSync agent ARN, for an Azure source backed up into AWS only. Optional: without it DataSync
+   * reads the container agentless in Enhanced mode; with it, through the agent in Basic mode.
+   * An error on any other pair.
+   */
   dataSyncAgentArn?: string;
-  /** Tags (labels on GCP) on every resource that takes them; GCP label rules apply. */
-  tags?: { [key: string]: string };
+  /**
+   * Tags (labels on GCP) on every resource that takes them; GCP label rules apply. The keys are
+   * plain; a value may be another resource's output or a secret (checked once known).
+   */
+  tags?: { [key: string]: pulumi.Input<string> };
   /** Rules the destination is held to. */
   compliance?: BackupComplianceArgs;
 }
 
-/** Rules a backup's destination is held to. */
+/** Rules a backup is held to: where its destination may be, and the tags it must carry. */
 export interface BackupComplianceArgs {
   /** Geographies the destination may be in: us, ca, eu (the EEA), uk, ch, apac, jp, au, in, sa, me, af. */
   residency?: string[];
+  /** Keys `tags` must carry, each with a value (e.g. owner, cost-center); a missing one fails the preview. */
+  requiredTags?: string[];
 }
 
 /** Where the backup lives. */
@@ -111,10 +125,110 @@ export interface CostItemOutput {
   usd: number;
 }
 
+/** A provider and region. */
+export interface BackupLocationOutput {
+  provider: string;
+  region: string;
+}
+
+/** A destination's monthly cost, USD, in total and by category. */
+export interface BackupCostSummaryOutput {
+  provider: string;
+  region: string;
+  monthlyUsd: number;
+  storageUsd: number;
+  egressUsd: number;
+  operationsUsd: number;
+}
+
+/** The chosen destination, its cost and how the copy reaches it. */
+export interface BackupChosenDestinationOutput {
+  provider: string;
+  region: string;
+  monthlyUsd: number;
+  storageUsd: number;
+  egressUsd: number;
+  operationsUsd: number;
+  /** true when the destination was given rather than chosen. */
+  pinned: boolean;
+  /** S3 bucket, Blob container or GCS bucket. */
+  storeKind: string;
+  /** DataSync, Storage Transfer Service or Data Factory. */
+  transferService: string;
+  /** How the transfer service reads the source. */
+  route: string;
+}
+
+export interface BackupScheduleOutput {
+  /** Hours between transfer runs. */
+  everyHours: number;
+  /** The fixed instant runs are counted from (ISO 8601, UTC), so the same args give the same schedule. */
+  anchor: string;
+}
+
+/** From which day of its age data sits in a storage tier. */
+export interface BackupLifecycleStageOutput {
+  /** hot, cool, cold or archive. */
+  tier: string;
+  /** The destination cloud's storage class for the tier. */
+  storageClass: string;
+  fromDay: number;
+}
+
+export interface BackupRetentionOutput {
+  /** Days every replaced or deleted version is kept. */
+  days: number;
+  immutable: boolean;
+  locked: boolean;
+}
+
+/** A provider or region left out of the choice, and why. */
+export interface BackupExclusionOutput {
+  provider: string;
+  /** Absent when the whole provider is excluded. */
+  region?: string;
+  reason: string;
+}
+
+/** As-of dates of the prices a backup plan used, by kind. */
+export interface BackupPriceDatesOutput {
+  storage: string;
+  egress: string;
+  operations: string;
+  transfer: string;
+}
+
+/** The whole decision of a CrossCloudBackup: destination, cost, schedule, tiers, retention, alternatives. */
+export interface BackupPlanOutput {
+  name: string;
+  /** Hash of the normalised args the decision was made from. */
+  specHash: string;
+  source: BackupLocationOutput;
+  destination: BackupChosenDestinationOutput;
+  breakdown: CostItemOutput[];
+  /** One-off cost of the first full copy, USD. */
+  initialCopyUsd: number;
+  schedule: BackupScheduleOutput;
+  lifecycle: BackupLifecycleStageOutput[];
+  retention: BackupRetentionOutput;
+  /** The next cheapest destinations. */
+  runnersUp: BackupCostSummaryOutput[];
+  excluded: BackupExclusionOutput[];
+  /** Per provider involved: the as-of dates of its prices. */
+  prices: { [provider: string]: BackupPriceDatesOutput };
+  notes: string[];
+}
+
+// Compile-time: every BackupPlan (core/backup/plan.ts) is a BackupPlanOutput.
+const planIsOutput: (plan: BackupPlan) => BackupPlanOutput = (plan) => plan;
+void planIsOutput;
+
 // Compile-time: the interface above and the zod schema accept the same input.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // `compliance.residency` is a plain string list here (the schema inferrer rejects unions); zod checks the names.
-const argsMatchSchema: Same<Omit<CrossCloudBackupArgs, "source" | "destination" | "candidates" | "compliance">, Omit<BackupSpecInput, "source" | "destination" | "candidates" | "compliance">> = true;
+// `tags` values may be Outputs here; the core sees plain strings (FROM_OUTPUT for an Output).
+type Different = "source" | "destination" | "candidates" | "compliance" | "tags";
+const argsMatchSchema: Same<Omit<CrossCloudBackupArgs, Different>, Omit<BackupSpecInput, Different>> = true;
 const sourceMatchesSchema: Same<BackupSourceArgs, Omit<BackupSpecInput["source"], "provider"> & { provider: BackupProvider }> = true;
 const costItemsMatch: Same<CostItem, CostItem & CostItemOutput> = true;
 void argsMatchSchema;

@@ -13,16 +13,21 @@ import { lifecycleStages, physicalNames, planBackupArgs, type BackupPlan, type B
 import { UserError } from "../../core/util/errors";
 import type { SpecProblem } from "../../core/spec/issues";
 import { specError } from "../../core/spec/load";
-import type { BackupDestinationOutput, CostItemOutput, CrossCloudBackupArgs } from "./args";
+import type { BackupDestinationOutput, BackupPlanOutput, CostItemOutput, CrossCloudBackupArgs } from "./args";
 import type { BackupContext, DestinationResult } from "../../kit/backup/emitter";
 import { CLOUDS } from "../../clouds/registry";
 import { backupTags } from "../../kit/backup/tags";
+import { rotationPeriod } from "../../core/backup/rotation";
+import { BACKUP_TAG_VALUE } from "../../core/backup/spec";
+import { plainTags, type TagInputs } from "../../kit/workload/tags";
 
 export const BACKUP_TOKEN = "multicloud:index:CrossCloudBackup";
 
 interface Prepared {
   spec: BackupSpec;
   plan: BackupPlan;
+  /** The user's tags as given: a value may be an Output (the spec holds FROM_OUTPUT for it). */
+  tags: TagInputs;
 }
 
 interface BackupData {
@@ -46,7 +51,7 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
   /** The estimate, line by line (storage per class, egress, requests, transfer fees). */
   public readonly costBreakdown: pulumi.Output<CostItemOutput[]>;
   /** The whole decision: destination, breakdown, runners-up, exclusions, price dates. */
-  public readonly plan: pulumi.Output<{ [key: string]: any }>;
+  public readonly plan: pulumi.Output<BackupPlanOutput>;
   /** Steps left to a person after `pulumi up` (empty when none). */
   public readonly followUp: pulumi.Output<string[]>;
 
@@ -58,7 +63,7 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
     this.transferJobId = data.apply((d) => d.result.transferJobId);
     this.monthlyCostUsd = data.apply((d) => d.plan.destination.monthlyUsd);
     this.costBreakdown = data.apply((d) => d.plan.breakdown);
-    this.plan = data.apply((d) => d.plan as unknown as { [key: string]: any });
+    this.plan = data.apply((d): BackupPlanOutput => d.plan);
     this.followUp = data.apply((d) => d.result.followUp);
   }
 
@@ -68,7 +73,7 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
   }
 
   protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name?: string): Promise<BackupData> {
-    const { spec, plan } = prepared.get(args)!;
+    const { spec, plan, tags } = prepared.get(args)!;
     const names = physicalNames(pulumi.getProject(), pulumi.getStack(), name!);
     const ctx: BackupContext = {
       name: name!,
@@ -76,10 +81,19 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
       spec,
       plan,
       names,
-      tags: backupTags(spec.tags, names.slug),
+      tags: backupTags(tags, names.slug),
       schedule: plan.schedule,
       stages: lifecycleStages(spec.archiveAfterDays),
+      // The deployment's clock picks the rotation period: credentials change once per period.
+      rotation: rotationPeriod(new Date()),
     };
+    if (!spec.notification) {
+      // The alert resources exist either way, but without an address nobody hears them.
+      void pulumi.log.warn(
+        `no notification.email: failed ${plan.destination.transferService} runs raise an alert that reaches nobody; set notification: { email: "..." } to be told when the backup stops copying`,
+        this,
+      );
+    }
     const [destination, source] = await Promise.all([CLOUDS.get(plan.destination.provider).loadBackupEmitter(), CLOUDS.get(plan.source.provider).loadBackupEmitter()]);
     const request = destination.accessRequest(ctx, plan.source.provider);
     const access = source.grantRead(ctx, request);
@@ -108,16 +122,47 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
  */
 function prepare(name: string, args: CrossCloudBackupArgs): pulumi.Inputs {
   try {
-    const unknowns = nonPlainValues(args, []);
+    // Tag values may be Outputs; the keys, and every other arg, decide the destination and the resources.
+    const { tags: given, ...rest } = args;
+    const unknowns = [...nonPlainValues(rest, []), ...(given !== undefined && !isPlainMap(given) ? nonPlainValues(given, ["tags"]) : []), ...tagValueProblems(given)];
     if (unknowns.length > 0) throw specError(unknowns, undefined, "backup args");
-    const { spec, plan } = planBackupArgs(name, args, CLOUDS);
+    // The core sees plain data: an Output tag value stands as FROM_OUTPUT (its presence is what it checks).
+    const { spec, plan } = planBackupArgs(name, { ...rest, ...(given !== undefined ? { tags: isPlainMap(given) ? plainTags(given) : given } : {}) }, CLOUDS);
+    const computed = isPlainMap(given) ? given : {};
+    const tags: TagInputs = Object.fromEntries(Object.entries(spec.tags).map(([k, v]) => [k, computed[k] !== undefined && typeof computed[k] !== "string" ? checkedTagValue(k, computed[k]) : v]));
     const inputs = { ...spec } as pulumi.Inputs;
-    prepared.set(inputs, { spec, plan });
+    prepared.set(inputs, { spec, plan, tags });
     return inputs;
   } catch (err) {
     if (err instanceof UserError) throw new pulumi.ResourceError(`CrossCloudBackup "${name}": ${err.message}`, undefined, true);
     throw err;
   }
+}
+
+function isPlainMap(value: unknown): value is Record<string, pulumi.Input<string>> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/** A tag value that is an object must be an Output (or a Promise) of a string, never a map or a list. */
+function tagValueProblems(tags: unknown): SpecProblem[] {
+  if (!isPlainMap(tags)) return [];
+  return Object.entries(tags)
+    .filter(([, v]) => typeof v === "object" && v !== null && !pulumi.Output.isInstance(v) && !(v instanceof Promise))
+    .map(([k]) => ({ path: ["tags", k], message: "expected a string (or an Output of one)" }));
+}
+
+/**
+ * A tag value given as an Output, checked against the backup's tag value rule once known (GCP
+ * label values: the same tags go to every cloud). A plain FROM_OUTPUT string is the user's own.
+ */
+function checkedTagValue(key: string, value: pulumi.Input<string>): pulumi.Input<string> {
+  if (typeof value === "string") return value;
+  return pulumi.output(value).apply((text) => {
+    if (!BACKUP_TAG_VALUE.test(text)) {
+      throw new Error(`tags.${key}: the output's value is not a valid tag value: expected at most 63 lower-case letters, digits, '_' and '-' (GCP label rules, the strictest of the three clouds)`);
+    }
+    return text;
+  });
 }
 
 /** Outputs and promises where plain values are needed: the destination is chosen from them. */

@@ -12,6 +12,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AwsWorkloadArgs } from "../../clouds/aws/workload-emitter";
 import type { AzureWorkloadArgs } from "../../clouds/azure/workload-emitter";
 import type { GcpWorkloadArgs } from "../../clouds/gcp/workload-emitter";
+import type { Plan } from "../../core/plan/plan";
+import type { WorkloadSpec } from "../../core/spec/schema";
 
 /** CPU architecture of the instances; `any` lets the optimizer mix architectures. */
 export const InstanceArch = { X86_64: "x86_64", Arm64: "arm64", Any: "any" } as const;
@@ -39,7 +41,7 @@ export const PlacementSource = {
 export type PlacementSource = (typeof PlacementSource)[keyof typeof PlacementSource];
 
 /**
- * Demand from the running fleet's utilization (DESIGN.md "Metrics"): read only with live inputs
+ * Demand from the running fleet's utilization (its CPU history, read from the cloud's metrics): read only with live inputs
  * on (MULTICLOUD_LIVE=1); otherwise, or when metrics cannot be read, `replicas` stands.
  */
 export interface WorkloadFromMetricsArgs {
@@ -95,7 +97,7 @@ export interface WorkloadInstanceArgs {
   families?: WorkloadFamiliesArgs;
 }
 
-/** One cloud the workload may be placed on (DESIGN.md spec `providers.<cloud>`). */
+/** One cloud the workload may be placed on (`providers.<cloud>`). */
 export interface WorkloadProviderArgs {
   /** Regions allowed; absent = every region in the price catalog. */
   regions?: string[];
@@ -141,16 +143,18 @@ export interface WorkloadHealthCheckArgs {
   unhealthyThreshold?: number;
 }
 
-/** Rules the placement is held to. */
+/** Rules the workload is held to. */
 export interface WorkloadComplianceArgs {
   /** Allowed geographies: us, ca, eu (the EEA), uk, ch, apac, jp, au, in, sa, me, af. */
   residency?: string[];
+  /** Keys `tags` must carry, each with a value (e.g. owner, cost-center); a missing one fails the preview. */
+  requiredTags?: string[];
 }
 
 /** One DNS name steered across every region of the plan (Route 53 weighted records with health checks). */
 export interface WorkloadDnsArgs {
-  /** An existing Route 53 hosted zone id. */
-  zoneId: string;
+  /** An existing Route 53 hosted zone id, or another resource's output (a zone created in the same program). */
+  zoneId: pulumi.Input<string>;
   /** The name, in that zone (e.g. web.example.com). */
   name: string;
   /** Seconds resolvers may cache an answer (default 60). */
@@ -164,7 +168,7 @@ export interface WorkloadNotificationArgs {
   email: string;
 }
 
-/** One regional load balancer per region of the plan, in front of every group there (DESIGN.md "Traffic"). */
+/** One regional load balancer per region of the plan, in front of every group there, with a health check. */
 export interface WorkloadTrafficArgs {
   /** Port clients connect to on each regional load balancer. */
   port: number;
@@ -206,15 +210,21 @@ export interface MultiCloudWorkloadArgs {
   providers: { [cloud: string]: WorkloadProviderArgs };
   constraints?: WorkloadConstraintsArgs;
   scaling?: WorkloadScalingArgs;
-  /** Rules the placement is held to (residency). */
+  /** Rules the workload is held to (residency, required tags). */
   compliance?: WorkloadComplianceArgs;
   /** Regional load balancers with a health check, and autohealing on it (absent: none). */
   traffic?: WorkloadTrafficArgs;
 
-  /** Price catalog CSV (DESIGN.md format): replaces every other price source for the providers it lists. */
+  /**
+   * Path of a price catalog CSV file (header `provider,region,instanceType,vcpu,memoryGiB,gpus,gpuType,arch,onDemandHourlyUsd,spotHourlyUsd,burstable`,
+   * one instance offer a row, as `multicloud prices export` writes it): replaces every other price source for the providers it lists.
+   */
   catalog?: string;
-  /** Tags on every resource on every cloud (normalised to label rules on GCP). */
-  tags?: { [key: string]: string };
+  /**
+   * Tags on every resource on every cloud (normalised to label rules on GCP). The keys are plain
+   * (checked before anything is registered); a value may be another resource's output or a secret.
+   */
+  tags?: { [key: string]: pulumi.Input<string> };
   /** Ports opened to `ingressCidrs`; nothing is reachable from outside the network otherwise. */
   ports?: WorkloadPortArgs[];
   /** IPv4 CIDR blocks allowed to reach `ports` (0.0.0.0/0 only when listed). */
@@ -252,3 +262,249 @@ export interface WorkloadGroupOutput {
   /** ASG name, VM scale set id, or managed instance group self link. */
   id: string;
 }
+
+/** Where one provider's prices came from, and as of when. */
+export interface PlanPricesOutput {
+  /** live, cache, snapshot or file. */
+  source: string;
+  /** Date of the prices (YYYY-MM-DD, or YYYY-MM). */
+  asOf: string;
+  /** true when the prices are older than 90 days (absent otherwise). */
+  stale?: boolean;
+}
+
+/** The demand a plan places. */
+export interface PlanDemandOutput {
+  replicas: number;
+  cpu: number;
+  memoryGiB: number;
+  gpus: number;
+  /** static (the spec's replicas) or metrics (sized from the running fleet's utilization). */
+  source: string;
+  /** With source metrics: the window, percentile, observed utilization and forecast behind `replicas`. */
+  metrics?: PlanDemandMetricsOutput;
+}
+
+/** A time window, ISO 8601 instants. */
+export interface PlanMetricsWindowOutput {
+  start: string;
+  end: string;
+}
+
+export interface PlanMetricsHoursOutput {
+  /** Hourly samples used. */
+  observed: number;
+  /** Hours in the window. */
+  window: number;
+}
+
+export interface PlanForecastOutput {
+  /** Days ahead the forecast's peak is for. */
+  days: number;
+  /** The seasonality fitted: daily, or daily+weekly. */
+  seasonality: string;
+  peakUtilization: number;
+}
+
+/** How demand was sized from the running fleet's utilization. */
+export interface PlanDemandMetricsOutput {
+  currentReplicas: number;
+  window: PlanMetricsWindowOutput;
+  percentile: number;
+  targetUtilization: number;
+  /** Observed utilization at the percentile, as a fraction; absent when there was no usable data. */
+  observedUtilization?: number;
+  forecast?: PlanForecastOutput;
+  hours: PlanMetricsHoursOutput;
+  /** maxStepDown or coverage: what held the fleet above what metrics suggest. */
+  limitedBy?: string;
+}
+
+/** Instances of one type, in one region, on one lifecycle. */
+export interface PlanAllocationOutput {
+  provider: string;
+  region: string;
+  instanceType: string;
+  /** on-demand or spot. */
+  lifecycle: string;
+  /** Instances. */
+  count: number;
+  /** Replicas one instance can host. */
+  replicasPerInstance: number;
+  /** Replicas placed on these instances. */
+  replicas: number;
+  vcpu: number;
+  memoryGiB: number;
+  gpus: number;
+  /** GPU model (l4, a100, ...); absent or null without GPUs. */
+  gpuType?: string;
+  /** USD per hour per instance, after discount. */
+  hourlyUsd: number;
+}
+
+/** A fixed monthly cost of a region the plan uses (a load balancer, a NAT gateway). */
+export interface PlanOverheadOutput {
+  provider: string;
+  region: string;
+  item: string;
+  monthlyUsd: number;
+}
+
+export interface PlanTotalsOutput {
+  replicas: number;
+  vcpu: number;
+  memoryGiB: number;
+  hourlyUsd: number;
+  /** hourlyUsd x 730, plus the overheads. */
+  monthlyUsd: number;
+}
+
+/** How the optimizer ended. */
+export interface PlanSolverOutput {
+  /** optimal, or time-limit (the best placement found within the solver's time limit). */
+  status: string;
+  /** Relative gap to the optimum (0 when optimal). */
+  gap: number;
+  /** Solve time, milliseconds. */
+  ms: number;
+}
+
+/** The plan a MultiCloudWorkload realises: where each instance runs, and what it costs. */
+export interface WorkloadPlanOutput {
+  workload: string;
+  /** Hash of the spec fields that decide the placement (what a pinned placement is keyed by). */
+  specHash: string;
+  demand: PlanDemandOutput;
+  /** The compliance rules the plan was made under, by rule (only when the spec has some). */
+  compliance?: { [rule: string]: string[] };
+  /** Per provider: where its prices came from. */
+  prices: { [provider: string]: PlanPricesOutput };
+  allocations: PlanAllocationOutput[];
+  /** Fixed monthly costs of the regions used, when the spec asks for them (`traffic`). */
+  overheads?: PlanOverheadOutput[];
+  totals: PlanTotalsOutput;
+  solver: PlanSolverOutput;
+}
+
+/** `spec.demand.fromMetrics`: the running fleets read (their fields differ by cloud) and the sizing rules, defaults applied. */
+export interface SpecFromMetricsOutput {
+  aws?: { [field: string]: any };
+  azure?: { [field: string]: any };
+  gcp?: { [field: string]: any };
+  lookbackDays: number;
+  percentile: number;
+  targetUtilization: number;
+  forecastDays?: number;
+  maxStepDown: number;
+}
+
+export interface SpecDemandOutput {
+  replicas: number;
+  cpu: number;
+  memoryGiB: number;
+  gpus: number;
+  fromMetrics?: SpecFromMetricsOutput;
+}
+
+export interface SpecFamiliesOutput {
+  allow: string[];
+  deny: string[];
+}
+
+export interface SpecInstanceOutput {
+  minVcpu?: number;
+  maxVcpu?: number;
+  /** x86_64, arm64 or any. */
+  arch: string;
+  /** Absent (or null) without a GPU model. */
+  gpuType?: string;
+  allowBurstable: boolean;
+  /** Absent (or null) without a cap. */
+  maxReplicasPerInstance?: number;
+  families: SpecFamiliesOutput;
+}
+
+export interface SpecProviderOutput {
+  /** Absent: every region in the price catalog. */
+  regions?: string[];
+  discount: number;
+}
+
+export interface SpecQuotaOutput {
+  vcpu: number;
+}
+
+export interface SpecConstraintsOutput {
+  minProviders?: number;
+  maxProviderShare?: number;
+  survivesProviderLoss?: number;
+  maxSpotShare?: number;
+  maxMonthlyUsd?: number;
+  quotas: { [providerRegion: string]: SpecQuotaOutput };
+}
+
+export interface SpecScalingOutput {
+  targetCpuUtilization: number;
+  maxScaleOut: number;
+}
+
+export interface SpecComplianceOutput {
+  residency?: string[];
+  requiredTags?: string[];
+}
+
+export interface SpecHealthCheckOutput {
+  /** Absent: follows the traffic's protocol (http when a path is given). */
+  protocol?: string;
+  path?: string;
+  port?: number;
+  intervalSeconds: number;
+  unhealthyThreshold: number;
+}
+
+export interface SpecDnsOutput {
+  /** The hosted zone id; "(output)" when it was another resource's output (not recorded here). */
+  zoneId: string;
+  name: string;
+  ttl: number;
+  privateZone: boolean;
+}
+
+export interface SpecNotificationOutput {
+  email: string;
+}
+
+export interface SpecTrafficOutput {
+  port: number;
+  targetPort?: number;
+  /** tcp or http. */
+  protocol: string;
+  public: boolean;
+  healthCheck: SpecHealthCheckOutput;
+  dns?: SpecDnsOutput;
+  notification?: SpecNotificationOutput;
+}
+
+/** The normalised spec a plan is for (defaults applied): what `multicloud drift --stack-export` re-optimizes. */
+export interface WorkloadSpecOutput {
+  name: string;
+  demand: SpecDemandOutput;
+  instance: SpecInstanceOutput;
+  /** Keyed aws, azure, gcp: the clouds the workload may be placed on. */
+  providers: { [cloud: string]: SpecProviderOutput };
+  constraints: SpecConstraintsOutput;
+  scaling: SpecScalingOutput;
+  compliance?: SpecComplianceOutput;
+  /** The tags; a value given as another resource's output (or a secret) is "(output)" here, never the value. */
+  tags?: { [key: string]: string };
+  traffic?: SpecTrafficOutput;
+}
+
+// Compile-time: every WorkloadSpec (core/spec/schema.ts) is a WorkloadSpecOutput (null as absent).
+const specIsOutput: (spec: Omit<WorkloadSpec, "instance"> & { instance: NullAsAbsent<WorkloadSpec["instance"]> }) => WorkloadSpecOutput = (spec) => spec;
+void specIsOutput;
+
+// Compile-time: every Plan (core/plan/plan.ts) is a WorkloadPlanOutput (a null gpuType aside, absent in the schema's terms).
+type NullAsAbsent<T> = { [K in keyof T]: null extends T[K] ? Exclude<T[K], null> | undefined : T[K] };
+const planIsOutput: (plan: Omit<Plan, "allocations"> & { allocations: NullAsAbsent<Plan["allocations"][number]>[] }) => WorkloadPlanOutput = (plan) => plan;
+void planIsOutput;

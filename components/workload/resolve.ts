@@ -7,6 +7,7 @@
  * against the resource args (providers, networks); group the plan per cloud and region.
  * Registers nothing, so a bad arg or an infeasible spec fails with no children.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { Arch, Catalog } from "../../core/catalog/offer";
 import { offerKey } from "../../core/catalog/offer";
 import { resolveCatalog } from "../../core/catalog/resolve";
@@ -22,6 +23,7 @@ import type { PlacementSource } from "./args";
 import type { CommonSettings, PreparedCloud, WorkloadEmitter } from "../../kit/workload/emitter";
 import { groupPlan, type RegionGroups } from "../../core/plan/groups";
 import { parseArgs } from "./settings";
+import { settleProviders } from "./providers";
 import { networkProblems, providerCoverageProblems, regionKeyProblems, trafficSettingsProblems } from "./checks";
 
 export interface ResolvedCloud {
@@ -39,6 +41,8 @@ export interface ResolvedWorkload {
   /** Fallbacks taken while computing the plan (stale cache, snapshot, metrics unavailable). */
   inputWarnings: string[];
   common: CommonSettings;
+  /** `traffic.dns.zoneId` given as an Output (the spec holds FROM_OUTPUT there). */
+  dnsZoneId?: pulumi.Input<string>;
   /** Clouds the plan places instances on, in cloud order. */
   clouds: ResolvedCloud[];
 }
@@ -58,7 +62,10 @@ export interface ResolveContext {
 
 export async function resolveWorkload(args: unknown, resourceName: string, context: ResolveContext): Promise<ResolvedWorkload> {
   const { clouds: registry } = context;
-  const parsed = parseArgs(args, resourceName, registry.names);
+  // Explicit providers given as Outputs are awaited first: the children take resource objects.
+  const providers = await settleProviders(args, registry.names);
+  fail(resourceName, providers.problems.map(line));
+  const parsed = parseArgs(providers.args, resourceName, registry.names);
   const problems: string[] = parsed.problems.map(line);
 
   // Specs are checked against the snapshot (plus the catalog file), as the CLI checks them.
@@ -122,6 +129,7 @@ export async function resolveWorkload(args: unknown, resourceName: string, conte
     staleReason: choice.kind === "stale" ? choice.reason : undefined,
     inputWarnings: computed?.warnings ?? [],
     common,
+    ...(parsed.dnsZoneId !== undefined ? { dnsZoneId: parsed.dnsZoneId } : {}),
     clouds,
   };
 }
@@ -169,5 +177,6 @@ function line(p: SpecProblem): string {
 
 function fail(resourceName: string, problems: readonly string[]): void {
   if (problems.length === 0) return;
-  throw problemsError(`MultiCloudWorkload "${resourceName}" args`, problems);
+  // `tags` is checked as a resource setting and as part of the spec: a bad tag is said once.
+  throw problemsError(`MultiCloudWorkload "${resourceName}" args`, [...new Set(problems)]);
 }

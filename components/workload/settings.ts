@@ -8,10 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues, type SpecProblem } from "../../core/spec/issues";
 import type { CommonSettings } from "../../kit/workload/emitter";
-import { inputString } from "../../kit/workload/inputs";
-import { reservedTagProblems } from "../../kit/workload/tags";
+import { inputString, inputText } from "../../kit/workload/inputs";
+import { plainTags, reservedTagProblems } from "../../kit/workload/tags";
+import { FROM_OUTPUT } from "../../core/spec/traffic";
 
-export const SPEC_KEYS = ["name", "demand", "instance", "providers", "constraints", "scaling", "compliance", "traffic"] as const;
+// `tags` is both: a resource setting (below) and part of the spec, where `compliance.requiredTags` checks it.
+export const SPEC_KEYS = ["name", "demand", "instance", "providers", "constraints", "scaling", "compliance", "traffic", "tags"] as const;
 
 const portSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
@@ -22,7 +24,7 @@ function argsSchema(clouds: readonly string[]) {
   return z.strictObject({
     ...Object.fromEntries(SPEC_KEYS.map((k) => [k, z.unknown().optional()])),
     catalog: z.string().min(1).optional(),
-    tags: z.record(z.string().min(1), z.string()).default({}),
+    tags: z.record(z.string().min(1), inputText).default({}),
     ports: z.array(portSchema).default([]),
     ingressCidrs: z.array(z.string()).default([]),
     userData: inputString.optional(),
@@ -39,8 +41,13 @@ export function argNames(clouds: readonly string[]): string[] {
 }
 
 export interface ParsedArgs {
-  /** The spec part, `name` defaulted to the resource name; validated later against the catalog. */
+  /**
+   * The spec part, `name` defaulted to the resource name; validated later against the catalog.
+   * Plain data only: a tag value or `traffic.dns.zoneId` given as an Output is FROM_OUTPUT here.
+   */
   specInput: Record<string, unknown>;
+  /** `traffic.dns.zoneId` when it is an Output (or a Promise): for the DNS emitter, not the core. */
+  dnsZoneId?: pulumi.Input<string>;
   catalogFile?: string;
   /** Present when `problems` is empty. */
   common?: CommonSettings;
@@ -58,8 +65,16 @@ export function parseArgs(args: unknown, resourceName: string, clouds: readonly 
   // Placement decides how many resources exist, so it cannot wait for other resources' outputs.
   const computed = Object.keys(raw).filter((key) => key !== "userData" && pulumi.Output.isInstance(raw[key]));
   if (computed.length > 0) {
-    const problems = computed.map((key) => ({ path: [key], message: "must be a plain value known at preview, not an Output: it decides the placement and the resources" }));
+    const problems = computed.map((key) => ({ path: [key], message: computedMessage(key) }));
     return { specInput, sections, problems };
+  }
+  // The core sees plain data: what an Output will give stands as FROM_OUTPUT (its presence is what it checks).
+  // (A value of another type stands as FROM_OUTPUT too: the settings check below reports it, once.)
+  if (isRecord(raw.tags)) specInput.tags = Object.fromEntries(Object.entries(plainTags(raw.tags)).map(([k, v]) => [k, typeof v === "string" ? v : FROM_OUTPUT]));
+  const dnsZoneId = outputZoneId(raw.traffic);
+  if (dnsZoneId !== undefined) {
+    const traffic = raw.traffic as Record<string, Record<string, unknown>>;
+    specInput.traffic = { ...traffic, dns: { ...traffic.dns, zoneId: FROM_OUTPUT } };
   }
   const schema = argsSchema(clouds);
   const parsed = schema.safeParse(raw);
@@ -80,7 +95,23 @@ export function parseArgs(args: unknown, resourceName: string, clouds: readonly 
     rootVolumeGiB: a.rootVolumeGiB,
   };
   const problems = [...cidrProblems, ...ingressProblems(common), ...reservedTagProblems(common.tags)];
-  return { specInput, catalogFile: a.catalog, common: problems.length === 0 ? common : undefined, sections, problems };
+  return { specInput, ...(dnsZoneId !== undefined ? { dnsZoneId } : {}), catalogFile: a.catalog, common: problems.length === 0 ? common : undefined, sections, problems };
+}
+
+function computedMessage(key: string): string {
+  if (key === "tags") return "must be a plain map, not an Output: its keys are checked (compliance.requiredTags, each cloud's tag rules) before anything is registered; each value may be an Output";
+  return "must be a plain value known at preview, not an Output: it decides the placement and the resources";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value);
+}
+
+/** `traffic.dns.zoneId` when another resource computes it. */
+function outputZoneId(traffic: unknown): pulumi.Input<string> | undefined {
+  const dns = isRecord(traffic) ? traffic.dns : undefined;
+  const zoneId = isRecord(dns) ? dns.zoneId : undefined;
+  return pulumi.Output.isInstance(zoneId) || zoneId instanceof Promise ? (zoneId as pulumi.Input<string>) : undefined;
 }
 
 /** Ports and CIDRs only make sense together; nothing is opened by default. */

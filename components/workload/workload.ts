@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { planHash, type Plan } from "../../core/plan/plan";
 import { UserError } from "../../core/util/errors";
 import type { WorkloadSpec } from "../../core/spec/schema";
-import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadEndpointOutput, WorkloadGroupOutput } from "./args";
+import type { MultiCloudWorkloadArgs, PlacementSource, WorkloadEndpointOutput, WorkloadGroupOutput, WorkloadPlanOutput, WorkloadSpecOutput } from "./args";
 import { resolveTraffic } from "../../core/spec/traffic";
 import type { EmittedEndpoint, EmittedGroup, RegionEmitInput } from "../../kit/workload/emitter";
 import { dnsWeights, type DnsEmitInput, type DnsEmitter, type DnsEndpoint } from "../../kit/workload/dns";
@@ -43,10 +43,10 @@ const readiness = new WeakMap<MultiCloudWorkload, Promise<void>>();
 
 /** A workload placed across clouds at the lowest cost that meets its constraints. */
 export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
-  /** The plan the resources realise (DESIGN.md Plan JSON). */
-  public readonly plan: pulumi.Output<{ [key: string]: any }>;
-  /** The normalised spec the plan is for: what `multicloud drift --stack-export` re-optimizes. */
-  public readonly spec: pulumi.Output<{ [key: string]: any }>;
+  /** The plan the resources realise: instances per provider, region, type and lifecycle, where prices came from, totals. */
+  public readonly plan: pulumi.Output<WorkloadPlanOutput>;
+  /** The normalised spec the plan is for (defaults applied): what `multicloud drift --stack-export` re-optimizes. */
+  public readonly spec: pulumi.Output<WorkloadSpecOutput>;
   /** Monthly cost of the planned instances, USD (hourly x 730). */
   public readonly monthlyCostUsd: pulumi.Output<number>;
   /** pinned: the plan from stack config; computed: planned at deploy time, not pinned. */
@@ -68,8 +68,8 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     // rejected promise leaves a trail of unobserved rejections; the failure is reported once, above.
     const output = <T>(pick: (d: WorkloadData) => T | pulumi.Output<T>): pulumi.Output<T> =>
       pulumi.output(data.then(pick, () => undefined as never)) as pulumi.Output<T>;
-    this.plan = output((d) => d.plan as unknown as { [key: string]: any });
-    this.spec = output((d) => d.spec as unknown as { [key: string]: any });
+    this.plan = output((d) => d.plan as unknown as WorkloadPlanOutput);
+    this.spec = output((d) => d.spec as unknown as WorkloadSpecOutput);
     this.monthlyCostUsd = output((d) => d.plan.totals.monthlyUsd);
     this.placementSource = output((d) => d.placementSource);
     this.groups = output((d) => d.groups);
@@ -128,7 +128,9 @@ export class MultiCloudWorkload extends pulumi.ComponentResource<WorkloadData> {
     const endpoints = pulumi.all(
       emittedEndpoints.map(({ provider, endpoint: e }) => e.address.apply((address): WorkloadEndpointOutput => ({ provider, region: e.region, address, port: e.port }))),
     );
-    const dnsName = dnsEmitter && traffic?.dns ? this.steer(dnsEmitter, spec.name, { ...traffic, dns: traffic.dns }, plan, emittedEndpoints) : undefined;
+    // The zone id the user gave: an Output goes to the records as it is (the spec holds FROM_OUTPUT).
+    const dns = traffic?.dns ? { ...traffic.dns, zoneId: resolved.dnsZoneId ?? traffic.dns.zoneId } : undefined;
+    const dnsName = dnsEmitter && traffic && dns ? this.steer(dnsEmitter, spec.name, { ...traffic, dns }, plan, emittedEndpoints) : undefined;
     this.registerOutputs({ plan, spec, monthlyCostUsd: plan.totals.monthlyUsd, placementSource: source, groups, endpoints, dnsName });
     return { spec, plan, placementSource: source, groups, endpoints, ...(dnsName !== undefined ? { dnsName } : {}) };
   }

@@ -46,6 +46,12 @@ export interface CloudAdapter {
   readonly backupSourceFields: z.ZodRawShape;
   /** The cloud's rules on resource tags (key and value lengths, characters, reserved prefixes). */
   tagProblems(tags: Readonly<Record<string, string>>): SpecProblem[];
+  /**
+   * The key a tag is carried under on this cloud, when its rules rewrite keys (GCP lower-cases
+   * label keys and replaces other characters); absent: every key as given. Required tags
+   * (core/spec/required-tags.ts) and the policy pack use it.
+   */
+  carriedTagKey?(key: string): string;
   /** Builds this cloud's part of the embedded snapshot from ../shared/pricing-sources. */
   buildSnapshot(sourcesDir: string): SnapshotBuild;
   /** Live list prices (optional capability; core/prices/source.ts states the contract). */

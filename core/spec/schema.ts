@@ -84,12 +84,18 @@ function buildWorkloadSpecSchema(clouds: CloudSet) {
         maxScaleOut: z.number().min(1).max(100).default(2),
       })
       .default({ targetCpuUtilization: 60, maxScaleOut: 2 }),
-    /** Rules the placement is held to (./residency.ts): the geographies it may use. */
+    /**
+     * Rules the workload is held to: the geographies it may use (./residency.ts) and the keys its
+     * `tags` must carry (./required-tags.ts).
+     */
     compliance: z
       .strictObject({
         residency: z.array(z.enum(RESIDENCY_GEOGRAPHIES)).min(1).optional(),
+        requiredTags: z.array(z.string().min(1)).min(1).optional(),
       })
       .optional(),
+    /** Tags on every resource (the component's `tags` arg); in the spec so `compliance.requiredTags` is checked at plan. */
+    tags: z.record(z.string().min(1), z.string()).optional(),
     /** How clients reach the workload (./traffic.ts); absent: no load balancer. */
     traffic: trafficSchema.optional(),
   });

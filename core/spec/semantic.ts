@@ -4,13 +4,14 @@
  */
 import picomatch from "picomatch";
 import type { WorkloadSpec } from "./schema";
-import type { SpecProblem } from "./issues";
+import { quoted, type SpecProblem } from "./issues";
 import type { Catalog } from "../catalog/offer";
 import type { CloudSet } from "../clouds/cloud-set";
 import { didYouMean } from "../util/errors";
 import { regionsByProvider } from "../catalog/query";
 import { trafficProblems } from "./traffic";
 import { describeResidency, residencyFilter } from "./residency";
+import { requiredTagProblems } from "./required-tags";
 
 export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, clouds: CloudSet): SpecProblem[] {
   const problems: SpecProblem[] = [];
@@ -38,7 +39,7 @@ export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, cl
       try {
         picomatch.makeRe(glob);
       } catch {
-        problems.push({ path: ["instance", "families", list, i], message: `not a valid glob pattern: ${JSON.stringify(glob)}` });
+        problems.push({ path: ["instance", "families", list, i], message: `not a valid glob pattern: ${quoted(glob)}` });
       }
     });
   }
@@ -54,7 +55,7 @@ export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, cl
       if (!available.has(region)) {
         problems.push({
           path: ["providers", provider, "regions", i],
-          message: `unknown ${provider} region "${region}"${otherCloudsRegion(region, provider, known, clouds) ?? didYouMean(region, [...available])}`,
+          message: `unknown ${provider} region ${quoted(region)}${otherCloudsRegion(region, provider, known, clouds) ?? didYouMean(region, [...available])}`,
         });
       }
     });
@@ -78,17 +79,19 @@ export function checkSpecAgainstCatalog(spec: WorkloadSpec, catalog: Catalog, cl
     }
   }
 
+  problems.push(...requiredTagProblems({ requiredTags: spec.compliance?.requiredTags, tags: spec.tags, providers: providerNames }, clouds));
+
   for (const key of Object.keys(constraints.quotas)) {
     const [provider = "", region = ""] = key.split("/");
     const path = ["constraints", "quotas", key];
     const settings = spec.providers[provider];
     if (!settings) {
-      problems.push({ path, message: `names provider "${provider}", which is not under providers (${providerNames.join(", ")})` });
+      problems.push({ path, message: `names provider ${quoted(provider)}, which is not under providers (${providerNames.join(", ")})` });
       continue;
     }
     const allowed = settings.regions ?? [...(known.get(provider) ?? [])];
     if (!allowed.includes(region)) {
-      problems.push({ path, message: `names region "${region}", which is not a region this spec allows for ${provider}${didYouMean(region, allowed)}` });
+      problems.push({ path, message: `names region ${quoted(region)}, which is not a region this spec allows for ${provider}${didYouMean(region, allowed)}` });
     }
   }
   return problems;

@@ -23,9 +23,16 @@ const healthCheckSchema = z.strictObject({
   unhealthyThreshold: z.number().int().min(2).max(10).default(3),
 });
 
+/**
+ * Stands in for a value another resource computes (a Pulumi Output, which the core never sees):
+ * the component hands the core this string where the user gave an Output and passes the Output
+ * itself to the resources. The core then checks that the value is there, not what it is.
+ */
+export const FROM_OUTPUT = "(output)"; // the zone id pattern below admits it
+
 const dnsSchema = z.strictObject({
-  /** An existing Route 53 hosted zone. */
-  zoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "expected a Route 53 hosted zone id, e.g. Z0123456789ABC"),
+  /** An existing Route 53 hosted zone (or FROM_OUTPUT: a zone another resource creates, checked by Route 53). */
+  zoneId: z.string().regex(/^(Z[A-Z0-9]{1,31}|\(output\))$/, "expected a Route 53 hosted zone id, e.g. Z0123456789ABC"),
   /** The name steered across every region of the plan, in that zone. */
   name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/, "expected a lower-case DNS name in the hosted zone, e.g. web.example.com"),
   /** Seconds resolvers may cache an answer: with the health check interval, bounds time to fail over. */

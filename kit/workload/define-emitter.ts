@@ -13,6 +13,7 @@ import type { CloudEmitResult, CommonSettings, EmittedEndpoint, EmittedGroup, Pr
 import type { Traffic } from "../../core/spec/traffic";
 import type { Grouping, WorkloadGroup } from "../../core/plan/groups";
 import { regionName } from "./names";
+import type { TagInputs } from "./tags";
 
 interface CloudSettings {
   providers?: Record<string, pulumi.ProviderResource>;
@@ -26,7 +27,7 @@ export interface RegionContext {
   name: string;
   groups: WorkloadGroup[];
   common: CommonSettings;
-  tags: Record<string, string>;
+  tags: TagInputs;
   targetCpuUtilization: number;
   /** The region's load balancer and health check (defaults applied); absent: none. */
   traffic?: Traffic;
@@ -49,7 +50,8 @@ export interface EmitterDefinition<S extends CloudSettings> {
   /** The settings field holding existing networks, keyed by region (`networks`, `subnetIds`). */
   networkKey: keyof S & string;
   /** The cloud's rules on the common tags. */
-  tagProblems(tags: Readonly<Record<string, string>>): SpecProblem[];
+  /** The cloud's rules on the common tags (keys always; values when plain strings). */
+  tagProblems(tags: Readonly<Record<string, unknown>>): SpecProblem[];
   /** The cloud's other cross-field rules (paths from the args root). */
   check(s: S, context: PrepareContext): SpecProblem[];
   defaultProvider(s: S, name: string, region: string, parent: pulumi.Resource): pulumi.ProviderResource;

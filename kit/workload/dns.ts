@@ -26,12 +26,20 @@ export interface DnsEndpoint {
   weight: number;
 }
 
+/**
+ * `traffic.dns` as the DNS emitter takes it: the zone id may be another resource's output (a zone
+ * created in the same program); the core validated its presence only (core/spec/traffic.ts).
+ */
+export interface DnsSettings extends Omit<TrafficDns, "zoneId"> {
+  zoneId: pulumi.Input<string>;
+}
+
 export interface DnsEmitInput {
   /** The workload (spec) name: prefix of every child resource name. */
   workload: string;
   parent: pulumi.Resource;
   /** The traffic settings, defaults applied, with `dns`. */
-  traffic: Traffic & { dns: TrafficDns };
+  traffic: Omit<Traffic, "dns"> & { dns: DnsSettings };
   /** One per region of the plan, sorted by provider, then region. */
   endpoints: DnsEndpoint[];
 }

@@ -17,6 +17,7 @@ import type { WorkloadSpec } from "../../core/spec/schema";
 import type { SpecProblem } from "../../core/spec/issues";
 import type { Grouping, WorkloadGroup } from "../../core/plan/groups";
 import type { Traffic } from "../../core/spec/traffic";
+import type { TagInputs } from "./tags";
 
 export interface Port {
   port: number;
@@ -25,7 +26,8 @@ export interface Port {
 
 /** The cloud-independent resource settings, validated and defaulted (./settings.ts). */
 export interface CommonSettings {
-  tags: Record<string, string>;
+  /** Plain keys; a value may be an Output (another resource's, or a secret). */
+  tags: TagInputs;
   ports: Port[];
   ingressCidrs: string[];
   userData?: pulumi.Input<string>;

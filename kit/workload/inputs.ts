@@ -12,6 +12,12 @@ export const inputString = z.custom<pulumi.Input<string>>(
   { error: "expected a non-empty string (or an Output of one)" },
 );
 
+/** Any string (empty included: a tag may have an empty value), or an Output/Promise of one. */
+export const inputText = z.custom<pulumi.Input<string>>(
+  (v) => typeof v === "string" || pulumi.Output.isInstance(v) || v instanceof Promise,
+  { error: "expected a string (or an Output of one)" },
+);
+
 /** A provider resource of one cloud, checked with that SDK's `Provider.isInstance`. */
 export function providerResource<T extends pulumi.ProviderResource>(isInstance: (v: unknown) => v is T, what: string): z.ZodType<T> {
   return z.custom<T>((v) => isInstance(v), { error: `expected a ${what} provider resource (new ${what}.Provider(...))` });
@@ -27,3 +33,8 @@ export function base64(value: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(value).apply((text) => Buffer.from(text, "utf8").toString("base64"));
 }
 
+
+/** `f` applied to a string as it is, or to an Output's value once known (secretness and dependencies kept). */
+export function mapInput(value: pulumi.Input<string>, f: (text: string) => string): pulumi.Input<string> {
+  return typeof value === "string" ? f(value) : pulumi.output(value).apply(f);
+}

@@ -17,7 +17,8 @@ describe("parseArgs", () => {
   it("splits the spec from the resource settings, defaulting name to the resource name", () => {
     const parsed = parseArgs({ demand: { replicas: 2, cpu: 1, memoryGiB: 2 }, providers: { aws: {} }, tags: { a: "b" }, aws: { amis: {} } }, "api", CLOUDS);
     expect(parsed.problems).toEqual([]);
-    expect(parsed.specInput).toEqual({ name: "api", demand: { replicas: 2, cpu: 1, memoryGiB: 2 }, providers: { aws: {} } });
+    // `tags` is in the spec too, where compliance.requiredTags checks it.
+    expect(parsed.specInput).toEqual({ name: "api", demand: { replicas: 2, cpu: 1, memoryGiB: 2 }, providers: { aws: {} }, tags: { a: "b" } });
     expect(parsed.sections).toEqual({ aws: { amis: {} }, azure: undefined, gcp: undefined });
     expect(parsed.common).toEqual({ tags: { a: "b" }, ports: [], ingressCidrs: [], userData: undefined, assignPublicIp: false, createNetworks: true, rootVolumeGiB: 30 });
   });

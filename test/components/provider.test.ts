@@ -29,8 +29,10 @@ describe("getSchema", () => {
   it("serves the multicloud package with every component of the token map", async () => {
     const schema = JSON.parse(await new MulticloudProvider().getSchema()) as Schema;
     expect(schema.name).toBe("multicloud");
-    expect(Object.keys(schema.resources).sort()).toEqual(Object.keys(COMPONENTS).sort());
-    for (const resource of Object.values(schema.resources)) expect(resource.isComponent).toBe(true);
+    const components = Object.keys(schema.resources).filter((token) => schema.resources[token]!.isComponent);
+    expect(components.sort()).toEqual(Object.keys(COMPONENTS).sort());
+    // Besides the components: the package's own custom resources, which the plugin serves (kit/package-resources.ts).
+    expect(Object.keys(schema.resources).filter((token) => !schema.resources[token]!.isComponent)).toEqual(["multicloud:azure:DataFactoryTrigger"]);
   });
 
   it("lists exactly the args the component accepts, and its outputs", async () => {
@@ -57,6 +59,43 @@ describe("getSchema", () => {
       [["compliance"], "WorkloadComplianceArgs"],
     ];
     for (const [path, type] of sections) expect(fields(type), path.join(".")).toEqual(allowedKeys(workloadSpecSchema(CLOUDS), path).sort());
+  });
+
+  it("keeps what decides the placement plain, and lets what the resources take be another resource's output", async () => {
+    type Prop = { plain?: boolean; $ref?: string; items?: Prop; additionalProperties?: Prop };
+    const schema = JSON.parse(await new MulticloudProvider().getSchema()) as Schema & { types: Record<string, { properties?: Record<string, Prop> }> };
+    const inputs = schema.resources[TOKEN]!.inputProperties as Record<string, Prop>;
+    for (const key of ["name", "demand", "instance", "providers", "constraints", "scaling", "compliance", "traffic", "catalog", "aws", "azure", "gcp"]) {
+      expect(inputs[key]!.plain, key).toBe(true);
+    }
+    expect(inputs.userData!.plain, "userData").toBeUndefined();
+    const field = (type: string, name: string) => schema.types[`multicloud:index:${type}`]!.properties![name]!;
+    // Network ids, images and the SSH key accept outputs (the generated SDKs type them as inputs).
+    expect(field("AwsNetworkArgs", "vpcId").plain).toBeUndefined();
+    expect(field("AwsNetworkArgs", "subnetIds").items!.plain).toBeUndefined();
+    expect(field("AwsWorkloadArgs", "amis").additionalProperties!.plain).toBeUndefined();
+    expect(field("AzureWorkloadArgs", "sshPublicKey").plain).toBeUndefined();
+    expect(field("AzureWorkloadArgs", "subnetIds").additionalProperties!.plain).toBeUndefined();
+    expect(field("GcpNetworkArgs", "subnetwork").plain).toBeUndefined();
+    // The region keys of providers and networks stay plain maps: they decide which regions get resources.
+    expect(field("AwsWorkloadArgs", "providers").plain).toBe(true);
+    expect(field("AwsWorkloadArgs", "networks").plain).toBe(true);
+  });
+
+  it("describes every property without pointing to files users do not have", async () => {
+    const text = await new MulticloudProvider().getSchema();
+    expect(text).not.toMatch(/DESIGN\.md|README|\.md\b/);
+  });
+
+  it("types the outputs whose shape is fixed", async () => {
+    const schema = JSON.parse(await new MulticloudProvider().getSchema()) as Schema;
+    const outputs = schema.resources[TOKEN]!.properties as Record<string, { $ref?: string; items?: { $ref?: string } }>;
+    expect(outputs.plan!.$ref).toBe("#/types/multicloud:index:WorkloadPlanOutput");
+    expect(outputs.groups!.items!.$ref).toBe("#/types/multicloud:index:WorkloadGroupOutput");
+    expect(outputs.placementSource!.$ref).toBe("#/types/multicloud:index:PlacementSource");
+    const backup = schema.resources["multicloud:index:CrossCloudBackup"]!.properties as Record<string, { $ref?: string }>;
+    expect(backup.destination!.$ref).toBe("#/types/multicloud:index:BackupDestinationOutput");
+    expect(backup.plan!.$ref).toBe("#/types/multicloud:index:BackupPlanOutput");
   });
 
   it("references explicit providers as provider resources of their packages, and only existing types", async () => {
