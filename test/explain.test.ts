@@ -32,7 +32,7 @@ describe("explain", () => {
       monthlyUsdWithoutAll: 146,
       providers: {
         aws: { used: true, why: "hosts 2 of 4 replicas (50%) at $73.00/replica-month; held to 2 by maxProviderShare 0.5" },
-        azure: { used: false, why: "no option costs less per replica than the plan pays: cheapest $146.00/replica-month (a.large on-demand in eastus) vs at most $73.00 in the plan" },
+        azure: { used: false, why: "its cheapest option, a.large on-demand in eastus at $146.00/replica-month, costs no less than the plan's dearest replica ($73.00)" },
         gcp: { used: true, why: "hosts 2 of 4 replicas (50%) at $36.50/replica-month; held to 2 by maxProviderShare 0.5" },
       },
     });
@@ -129,7 +129,7 @@ describe("explain", () => {
         "share by provider: aws 50% (2), gcp 50% (2)",
         "constraints: maxProviderShare binds ($146.00/month without it); maxMonthlyUsd does not bind; $146.00/month without all of them",
         "aws: used: hosts 2 of 4 replicas (50%) at $73.00/replica-month; held to 2 by maxProviderShare 0.5",
-        "azure: not used: no option costs less per replica than the plan pays: cheapest $146.00/replica-month (a.large on-demand in eastus) vs at most $73.00 in the plan",
+        "azure: not used: its cheapest option, a.large on-demand in eastus at $146.00/replica-month, costs no less than the plan's dearest replica ($73.00)",
         "gcp: used: hosts 2 of 4 replicas (50%) at $36.50/replica-month; held to 2 by maxProviderShare 0.5",
       ].join("\n"),
     );

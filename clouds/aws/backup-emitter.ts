@@ -60,10 +60,11 @@ function decryptThroughS3(bucket: string, prefix: string, region: string): State
 
 function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
   const { name, parent, spec, names, tags } = ctx;
-  const bucket = spec.source.bucket!;
+  // The bucket may be another resource's output (ctx.source): the policy follows it.
+  const bucket = ctx.source.bucket!;
   const prefix = spec.source.prefix ?? "";
   const opts = { parent };
-  const readPolicy = JSON.stringify(policy(readOnlyStatements(bucket, prefix, spec.source.region)));
+  const readPolicy = pulumi.output(bucket).apply((b) => JSON.stringify(policy(readOnlyStatements(b, prefix, spec.source.region))));
   if (request.method === "web-identity" && request.federation) {
     const { issuer, subject } = request.federation;
     // Trust exactly one identity of one issuer: the transfer service account, by its subject.
@@ -71,7 +72,7 @@ function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
       `${name}-source-reader`,
       {
         name: names.dns(64, "reader"),
-        description: `read-only access to s3://${bucket}/${prefix} for the ${name} cross-cloud backup`,
+        description: pulumi.interpolate`read-only access to s3://${bucket}/${prefix} for the ${name} cross-cloud backup`,
         assumeRolePolicy: subject.apply((sub) =>
           JSON.stringify(
             policy([{ Effect: "Allow", Principal: { Federated: issuer }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { [`${issuer}:sub`]: sub } } }]),
@@ -206,7 +207,7 @@ type SasAccess = Extract<SourceAccess, { method: "sas" }>;
 function azureBlobLocation(ctx: BackupContext, access: SasAccess, opts: pulumi.CustomResourceOptions): { arn: pulumi.Output<string>; enhanced: boolean } {
   const { name, spec, plan, names, tags } = ctx;
   const region = plan.destination.region;
-  const containerUrl = `https://${access.account}.blob.core.windows.net/${access.container}`;
+  const containerUrl = pulumi.interpolate`https://${access.account}.blob.core.windows.net/${access.container}`;
   const subdirectory = `/${access.prefix}`;
   if (spec.dataSyncAgentArn) {
     const location = new aws.datasync.LocationAzureBlob(
@@ -232,7 +233,7 @@ function azureBlobLocation(ctx: BackupContext, access: SasAccess, opts: pulumi.C
 }
 
 /** The CloudFormation template of an agentless Azure Blob location (no AgentArns). */
-export function agentlessAzureBlobTemplate(containerUrl: string, subdirectory: string, tags: Record<string, pulumi.Input<string>>): Record<string, unknown> {
+export function agentlessAzureBlobTemplate(containerUrl: pulumi.Input<string>, subdirectory: string, tags: Record<string, pulumi.Input<string>>): Record<string, unknown> {
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: "Agentless DataSync location of an Azure Blob backup source (pulumi-multicloud CrossCloudBackup)",

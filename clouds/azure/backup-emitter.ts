@@ -84,13 +84,14 @@ export function roleGuid(roleName: string): string {
 function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
   if (request.method !== "sas") throw new InternalError(`an Azure Blob source cannot grant ${request.method} access`);
   const { parent, spec } = ctx;
-  const account = spec.source.storageAccount!;
-  const container = spec.source.container!;
+  // Names may be other resources' outputs (ctx.source): the SAS is signed once they are known.
+  const account = ctx.source.storageAccount!;
+  const container = ctx.source.container!;
   const sas = storage.listStorageAccountServiceSASOutput(
     {
       accountName: account,
-      resourceGroupName: spec.source.resourceGroupName!,
-      canonicalizedResource: `/blob/${account}/${container}`,
+      resourceGroupName: ctx.source.resourceGroupName!,
+      canonicalizedResource: pulumi.interpolate`/blob/${account}/${container}`,
       resource: "c",
       permissions: "rl",
       protocols: "https",

@@ -48,11 +48,12 @@ function transferServiceAccount(ctx: BackupContext) {
 function grantRead(ctx: BackupContext, request: AccessRequest): SourceAccess {
   if (request.method !== "access-key") throw new InternalError(`a GCS source cannot grant ${request.method} access`);
   const { name, parent, spec, names } = ctx;
-  const bucket = spec.source.bucket!;
+  // The bucket may be another resource's output (ctx.source).
+  const bucket = ctx.source.bucket!;
   const opts = { parent };
   const reader = new gcp.serviceaccount.Account(
     `${name}-source-reader`,
-    { accountId: names.dns(30, "reader"), displayName: `${name} backup reader`, description: `read-only access to gs://${bucket} for the ${name} cross-cloud backup` },
+    { accountId: names.dns(30, "reader"), displayName: `${name} backup reader`, description: pulumi.interpolate`read-only access to gs://${bucket} for the ${name} cross-cloud backup` },
     opts,
   );
   const member = pulumi.interpolate`serviceAccount:${reader.email}`;

@@ -2,8 +2,10 @@
  * The `CrossCloudBackup` args (DESIGN.md "CrossCloudBackup"), and its outputs' shapes.
  *
  * Also the plugin's schema source, so it follows the inferrer's rules: interfaces, no union types
- * (choices are `as const` enums, which accept plain strings too). Every arg is a plain value: the
- * destination is chosen from them before any child resource exists. The runtime rules live in
+ * (choices are `as const` enums, which accept plain strings too). Every arg is a plain value (the
+ * destination is chosen from them before any child resource exists) except what only the resources
+ * take: the tag values and the source's names, which may be other resources' outputs (the core then
+ * sees "(output)": their presence, not their value). The runtime rules live in
  * core/backup/spec.ts (zod); the compile-time check at the bottom keeps the two in step.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -18,14 +20,14 @@ export interface BackupSourceArgs {
   provider: BackupProvider;
   /** Region of the bucket or storage account (`us-east-1`, `eastus`, `us-central1`). */
   region: string;
-  /** S3 or GCS bucket name (aws, gcp). */
-  bucket?: string;
-  /** Storage account name (azure). */
-  storageAccount?: string;
-  /** Container name (azure). */
-  container?: string;
-  /** Resource group of the storage account (azure): the read-only SAS is issued through it. */
-  resourceGroupName?: string;
+  /** S3 or GCS bucket name (aws, gcp); may be another resource's output. */
+  bucket?: pulumi.Input<string>;
+  /** Storage account name (azure); may be another resource's output. */
+  storageAccount?: pulumi.Input<string>;
+  /** Container name (azure); may be another resource's output. */
+  container?: pulumi.Input<string>;
+  /** Resource group of the storage account (azure): the read-only SAS is issued through it. May be another resource's output. */
+  resourceGroupName?: pulumi.Input<string>;
   /** Only back up this folder (`exports/`: ends with "/", no leading "/"); the copy keeps the same path. */
   prefix?: string;
   /**
@@ -229,7 +231,9 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // `tags` values may be Outputs here; the core sees plain strings (FROM_OUTPUT for an Output).
 type Different = "source" | "destination" | "candidates" | "compliance" | "tags";
 const argsMatchSchema: Same<Omit<CrossCloudBackupArgs, Different>, Omit<BackupSpecInput, Different>> = true;
-const sourceMatchesSchema: Same<BackupSourceArgs, Omit<BackupSpecInput["source"], "provider"> & { provider: BackupProvider }> = true;
+// The source's names may be Outputs here; the core sees FROM_OUTPUT for them (core/backup/spec.ts).
+type Names = "bucket" | "storageAccount" | "container" | "resourceGroupName";
+const sourceMatchesSchema: Same<Omit<BackupSourceArgs, Names>, Omit<BackupSpecInput["source"], "provider" | Names> & { provider: BackupProvider }> = true;
 const costItemsMatch: Same<CostItem, CostItem & CostItemOutput> = true;
 void argsMatchSchema;
 void sourceMatchesSchema;

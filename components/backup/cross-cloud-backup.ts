@@ -14,11 +14,12 @@ import { UserError } from "../../core/util/errors";
 import type { SpecProblem } from "../../core/spec/issues";
 import { specError } from "../../core/spec/load";
 import type { BackupDestinationOutput, BackupPlanOutput, CostItemOutput, CrossCloudBackupArgs } from "./args";
-import type { BackupContext, DestinationResult } from "../../kit/backup/emitter";
+import type { BackupContext, DestinationResult, SourceNames } from "../../kit/backup/emitter";
 import { CLOUDS } from "../../clouds/registry";
 import { backupTags } from "../../kit/backup/tags";
 import { rotationPeriod } from "../../core/backup/rotation";
-import { BACKUP_TAG_VALUE } from "../../core/backup/spec";
+import { BACKUP_TAG_VALUE, COMPUTABLE_SOURCE_FIELDS } from "../../core/backup/spec";
+import { FROM_OUTPUT } from "../../core/spec/traffic";
 import { plainTags, type TagInputs } from "../../kit/workload/tags";
 
 export const BACKUP_TOKEN = "multicloud:index:CrossCloudBackup";
@@ -28,6 +29,8 @@ interface Prepared {
   plan: BackupPlan;
   /** The user's tags as given: a value may be an Output (the spec holds FROM_OUTPUT for it). */
   tags: TagInputs;
+  /** The source's names as given: an Output where another resource creates them (likewise). */
+  source: SourceNames;
 }
 
 interface BackupData {
@@ -73,13 +76,14 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
   }
 
   protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name?: string): Promise<BackupData> {
-    const { spec, plan, tags } = prepared.get(args)!;
+    const { spec, plan, tags, source: sourceNames } = prepared.get(args)!;
     const names = physicalNames(pulumi.getProject(), pulumi.getStack(), name!);
     const ctx: BackupContext = {
       name: name!,
       parent: this,
       spec,
       plan,
+      source: sourceNames,
       names,
       tags: backupTags(tags, names.slug),
       schedule: plan.schedule,
@@ -122,16 +126,24 @@ export class CrossCloudBackup extends pulumi.ComponentResource<BackupData> {
  */
 function prepare(name: string, args: CrossCloudBackupArgs): pulumi.Inputs {
   try {
-    // Tag values may be Outputs; the keys, and every other arg, decide the destination and the resources.
-    const { tags: given, ...rest } = args;
-    const unknowns = [...nonPlainValues(rest, []), ...(given !== undefined && !isPlainMap(given) ? nonPlainValues(given, ["tags"]) : []), ...tagValueProblems(given)];
+    // Tag values and the source's names may be Outputs; every other arg (and the tag keys, and
+    // which names are given) decides the destination and the resources.
+    const { tags: given, source: givenSource, ...rest } = args;
+    const { names: sourceNames, plain: plainSource } = splitSource(givenSource);
+    const unknowns = [
+      ...nonPlainValues(rest, []),
+      ...nonPlainValues(plainSource, ["source"]),
+      ...(given !== undefined && !isPlainMap(given) ? nonPlainValues(given, ["tags"]) : []),
+      ...tagValueProblems(given),
+    ];
     if (unknowns.length > 0) throw specError(unknowns, undefined, "backup args");
-    // The core sees plain data: an Output tag value stands as FROM_OUTPUT (its presence is what it checks).
-    const { spec, plan } = planBackupArgs(name, { ...rest, ...(given !== undefined ? { tags: isPlainMap(given) ? plainTags(given) : given } : {}) }, CLOUDS);
+    // The core sees plain data: an Output stands as FROM_OUTPUT (its presence is what it checks).
+    const tagsForCore = given !== undefined ? { tags: isPlainMap(given) ? plainTags(given) : given } : {};
+    const { spec, plan } = planBackupArgs(name, { ...rest, source: plainSource, ...tagsForCore }, CLOUDS);
     const computed = isPlainMap(given) ? given : {};
     const tags: TagInputs = Object.fromEntries(Object.entries(spec.tags).map(([k, v]) => [k, computed[k] !== undefined && typeof computed[k] !== "string" ? checkedTagValue(k, computed[k]) : v]));
     const inputs = { ...spec } as pulumi.Inputs;
-    prepared.set(inputs, { spec, plan, tags });
+    prepared.set(inputs, { spec, plan, tags, source: sourceNames });
     return inputs;
   } catch (err) {
     if (err instanceof UserError) throw new pulumi.ResourceError(`CrossCloudBackup "${name}": ${err.message}`, undefined, true);
@@ -141,6 +153,23 @@ function prepare(name: string, args: CrossCloudBackupArgs): pulumi.Inputs {
 
 function isPlainMap(value: unknown): value is Record<string, pulumi.Input<string>> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/**
+ * The source section for the core, with each name given as an Output (or a Promise) replaced by
+ * FROM_OUTPUT, and the names as given, for the emitters.
+ */
+function splitSource(source: unknown): { names: SourceNames; plain: unknown } {
+  if (typeof source !== "object" || source === null || pulumi.Output.isInstance(source)) return { names: {}, plain: source };
+  const plain: Record<string, unknown> = { ...(source as Record<string, unknown>) };
+  const names: Record<string, pulumi.Input<string>> = {};
+  for (const field of COMPUTABLE_SOURCE_FIELDS) {
+    const value = plain[field];
+    if (value === undefined) continue;
+    names[field] = value as pulumi.Input<string>;
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) plain[field] = FROM_OUTPUT;
+  }
+  return { names, plain };
 }
 
 /** A tag value that is an object must be an Output (or a Promise) of a string, never a map or a list. */

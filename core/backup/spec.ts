@@ -127,10 +127,38 @@ export function validateBackupFile(input: unknown, options: ValidateOptions): Ba
 }
 
 function validateWith(schema: z.ZodType, input: unknown, options: ValidateOptions): unknown {
-  const parsed = schema.safeParse(input);
-  const problems: SpecProblem[] = parsed.success ? checkBackupSpec(parsed.data as BackupSpec, options) : describeIssues(schema, input, parsed.error.issues);
+  const { checked, computed } = setAsideComputedNames(input);
+  const parsed = schema.safeParse(checked);
+  // The names another resource computes are present (what the rules below check), not checked.
+  if (parsed.success && Object.keys(computed).length > 0) {
+    const data = parsed.data as { source: BackupSource };
+    data.source = { ...data.source, ...computed };
+  }
+  const problems: SpecProblem[] = parsed.success ? checkBackupSpec(parsed.data as BackupSpec, options) : describeIssues(schema, checked, parsed.error.issues);
   if (problems.length > 0 || !parsed.success) throw backupSpecError(problems, options.locate);
   return parsed.data;
+}
+
+/**
+ * Source names the component may take as Outputs (a bucket or storage account another resource
+ * creates): the component passes FROM_OUTPUT for them, and the resources get the Outputs. What the
+ * plan is decided from (provider, region, which names are given) stays plain.
+ */
+export const COMPUTABLE_SOURCE_FIELDS = ["bucket", "storageAccount", "container", "resourceGroupName"] as const;
+
+/** The input without its FROM_OUTPUT source names (their syntax is not the core's to check), and those names. */
+function setAsideComputedNames(input: unknown): { checked: unknown; computed: Record<string, string> } {
+  const source = (input as { source?: unknown } | null)?.source;
+  if (typeof source !== "object" || source === null) return { checked: input, computed: {} };
+  const computed: Record<string, string> = {};
+  const rest: Record<string, unknown> = { ...(source as Record<string, unknown>) };
+  for (const field of COMPUTABLE_SOURCE_FIELDS) {
+    if (rest[field] === FROM_OUTPUT) {
+      computed[field] = FROM_OUTPUT;
+      delete rest[field];
+    }
+  }
+  return Object.keys(computed).length === 0 ? { checked: input, computed } : { checked: { ...(input as object), source: rest }, computed };
 }
 
 /** The workload spec's error, worded for a backup: every problem with its field path (and file:line). */

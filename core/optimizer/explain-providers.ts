@@ -86,7 +86,7 @@ function unusedReason(provider: string, input: ProviderFacts, options: readonly 
   const describe = (o: PlacementOption) => `${o.offer.instanceType} ${o.lifecycle} in ${o.offer.region}`;
   const cheapest = cheapestOf(options)!;
   if (perReplica(cheapest) >= dearestInPlan) {
-    return `no option costs less per replica than the plan pays: cheapest ${usd(perReplica(cheapest))}/replica-month (${describe(cheapest)}) vs at most ${usd(dearestInPlan)} in the plan`;
+    return `its cheapest option, ${describe(cheapest)} at ${usd(perReplica(cheapest))}/replica-month, costs no less than the plan's dearest replica (${usd(dearestInPlan)})`;
   }
   // Spot at its cap: a spot option can only stand in for one of the plan's spot replicas.
   const spotCap = spotReplicaCap(spec.demand.replicas, c);

@@ -26,6 +26,11 @@ export interface BackupContext {
   parent: pulumi.Resource;
   spec: BackupSpec;
   plan: BackupPlan;
+  /**
+   * The source's names as given: an Output where another resource creates the bucket or account
+   * (`spec.source` then holds FROM_OUTPUT, core/spec/traffic.ts). Emitters read names from here.
+   */
+  source: SourceNames;
   names: PhysicalNames;
   /** Tags (AWS, Azure) or labels (GCP) on every resource that takes them. */
   tags: TagInputs;
@@ -36,6 +41,13 @@ export interface BackupContext {
    * are replaced when it changes, and a SAS expires two periods after its start.
    */
   rotation: RotationPeriod;
+}
+
+export interface SourceNames {
+  bucket?: pulumi.Input<string>;
+  storageAccount?: pulumi.Input<string>;
+  container?: pulumi.Input<string>;
+  resourceGroupName?: pulumi.Input<string>;
 }
 
 export type AccessMethod = "web-identity" | "access-key" | "sas";
@@ -54,18 +66,18 @@ interface AccessBase {
 
 /** What a source granted, in terms the destination's transfer service can use. */
 export type SourceAccess =
-  | (AccessBase & { method: "web-identity"; protocol: "s3"; bucket: string; region: string; roleArn: pulumi.Output<string> })
+  | (AccessBase & { method: "web-identity"; protocol: "s3"; bucket: pulumi.Input<string>; region: string; roleArn: pulumi.Output<string> })
   | (AccessBase & {
       method: "access-key";
       /** Storage API the key is for: S3 itself, or GCS through its S3-compatible XML API. */
       protocol: "s3" | "gcs";
       endpoint: string;
-      bucket: string;
+      bucket: pulumi.Input<string>;
       region: string;
       accessKeyId: pulumi.Output<string>;
       secretAccessKey: pulumi.Output<string>;
     })
-  | (AccessBase & { method: "sas"; protocol: "azure-blob"; account: string; container: string; sasToken: pulumi.Output<string> });
+  | (AccessBase & { method: "sas"; protocol: "azure-blob"; account: pulumi.Input<string>; container: pulumi.Input<string>; sasToken: pulumi.Output<string> });
 
 export interface DestinationResult {
   /** Bucket (S3, GCS) or container (Blob) name. */

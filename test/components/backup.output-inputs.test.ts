@@ -5,6 +5,10 @@
  * are in its body) follows the value; the plan and the children are the same as with a plain value;
  * the component's recorded inputs (the normalised spec) hold "(output)", never the value. The keys
  * stay plain: a whole `tags` map given as an Output is an error naming `tags`.
+ *
+ * The source's names (an S3 or GCS bucket, an Azure storage account and container) may come from
+ * the resources that create them: the read grant, the SAS and the transfer take the Output (secret
+ * still secret, unknown in a preview); the plan, decided from provider and region, is the same.
  */
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
@@ -103,8 +107,60 @@ describe("a CrossCloudBackup tag value from another resource", () => {
     expect(engine.resources).toEqual([]);
   });
 
+  it.each([
+    [5, "expected a string, got 5"],
+    [{ a: "x" }, "expected a string (or an Output of one)"],
+  ])("refuses a tag value %j that is neither a string nor an Output of one, naming it", async (value, message) => {
+    await installEngine({ preview: true });
+    expect(() => new CrossCloudBackup("logs", { ...GCS_TO_S3, tags: { owner: value as never } })).toThrow(`tags.owner: ${message}`);
+  });
+
   it("still checks a plain value against the GCP label rules", async () => {
     await installEngine({ preview: true });
     expect(() => new CrossCloudBackup("logs", { ...GCS_TO_S3, tags: { owner: "Data Team" } })).toThrow(/tags\.owner: expected a tag value of at most 63 lower-case letters/);
+  });
+});
+
+describe("a CrossCloudBackup source named by another resource", () => {
+  it("grants read on that bucket and transfers from it, secret still secret, with the same plan and children as a plain name", async () => {
+    const plainRun = await deploy("orders", S3_TO_GCS);
+    const { engine, outputs } = await deploy("orders", { ...S3_TO_GCS, source: { ...S3_TO_GCS.source, bucket: pulumi.secret(pulumi.output("acme-orders")) } });
+    expect(childNames(engine, "orders")).toEqual(childNames(plainRun.engine, "orders"));
+    expect({ ...outputs.plan, specHash: "" }).toEqual({ ...plainRun.outputs.plan, specHash: "" });
+
+    const read = engine.byName("orders-source-read");
+    expect(isSecretAt(read.inputs, "policy")).toBe(true);
+    expect(JSON.parse(unwrap(read.inputs.policy))).toEqual(JSON.parse(plainRun.engine.byName("orders-source-read").inputs.policy));
+    const job = engine.byName("orders-transfer");
+    expect(inputAt(job, "transferSpec", "awsS3DataSource", "bucketName")).toBe("acme-orders");
+    expect(isSecretAt(job.inputs, "transferSpec", "awsS3DataSource", "bucketName")).toBe(true);
+    // The component's recorded inputs: the name's presence, not the name.
+    expect(unwrap(engine.resources.find((r) => r.name === "orders")!.inputs.source).bucket).toBe("(output)");
+  });
+
+  it("is unknown in a preview, which registers the same children", async () => {
+    const engine = await installEngine({ preview: true });
+    const bucket = new ssm.Parameter("bucket-name", { type: "String", value: "acme-orders" }).arn;
+    const backup = new CrossCloudBackup("orders", { ...S3_TO_GCS, source: { ...S3_TO_GCS.source, bucket } });
+    await backup.ready();
+    await settled();
+    const plainRun = await deploy("orders", S3_TO_GCS);
+    expect(childNames(engine, "orders").filter((n) => n !== "bucket-name")).toEqual(childNames(plainRun.engine, "orders"));
+    expect(pulumi.isUnknown(inputAt(engine.byName("orders-transfer"), "transferSpec", "awsS3DataSource", "bucketName"))).toBe(true);
+  });
+
+  it("signs the SAS for an Azure storage account and container another resource creates, and points the transfer at them", async () => {
+    const { engine } = await deploy("orders", { ...BLOB_TO_S3, source: { ...BLOB_TO_S3.source, storageAccount: pulumi.output("acmedata"), container: pulumi.output("exports") } });
+    const sas = engine.invokes.find((i) => i.token === "azure-native:storage:listStorageAccountServiceSAS");
+    expect(sas?.inputs).toMatchObject({ accountName: "acmedata", resourceGroupName: "rg", canonicalizedResource: "/blob/acmedata/exports" });
+    const body = JSON.parse(unwrap(inputAt(engine.byName("orders-source-location"), "templateBody")));
+    expect(body.Resources.Location.Properties.AzureBlobContainerUrl).toBe("https://acmedata.blob.core.windows.net/exports");
+  });
+
+  it("still requires the name, and checks a plain one", async () => {
+    await installEngine({ preview: true });
+    const { bucket: _bucket, ...noBucket } = S3_TO_GCS.source;
+    expect(() => new CrossCloudBackup("orders", { ...S3_TO_GCS, source: noBucket })).toThrow(/source\.bucket: is required when source\.provider is aws/);
+    expect(() => new CrossCloudBackup("orders", { ...BLOB_TO_S3, source: { ...BLOB_TO_S3.source, storageAccount: "Acme_Data" } })).toThrow(/source\.storageAccount: expected a storage account name/);
   });
 });

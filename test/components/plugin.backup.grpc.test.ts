@@ -47,8 +47,9 @@ describe("CrossCloudBackup constructed over gRPC", () => {
     expect(result.urn).toBe(`urn:pulumi:dev::proj::${BACKUP}::orders`);
     expect(result.state.monthlyCostUsd).toBeGreaterThan(0);
     expect((result.state.destination as Record<string, unknown>).provider).toBe("gcp");
-    // The account name decides resources (a plain arg): the component depends on the account.
-    expect(engine.ofType(BACKUP)[0]!.dependencies).toContain(accountUrn);
+    // The account name is an input the resources take (not a plain arg): the transfer job that reads it depends on the account.
+    const [transfer] = engine.ofType("gcp:storage/transferJob:TransferJob");
+    expect(transfer!.propertyDependencies.transferSpec).toContain(accountUrn);
 
     const [job] = engine.ofType("gcp:storage/transferJob:TransferJob");
     expect(job).toBeDefined();
@@ -62,6 +63,19 @@ describe("CrossCloudBackup constructed over gRPC", () => {
     // The SAS was signed for the account the program named.
     const sas = engine.invokes.find((i) => i.token === "azure-native:storage:listStorageAccountServiceSAS");
     expect(plain(sas?.args)).toMatchObject({ accountName: "acmedata", resourceGroupName: "rg" });
+  }, 120_000);
+
+  it("previews with the storage account not created yet: the same children, the account unknown where they take it", async () => {
+    const known = { ...SOURCE, storageAccount: outputValue({ value: "acmedata", dependencies: [accountUrn] }) };
+    await engine.construct({ type: BACKUP, name: "orders", inputs: args(known), inputDependencies: { source: [accountUrn] } });
+    const deployed = engine.registrations.map((r) => r.name).sort();
+
+    engine.reset();
+    const unknown = { ...SOURCE, storageAccount: outputValue({ dependencies: [accountUrn] }) };
+    await engine.construct({ type: BACKUP, name: "orders", dryRun: true, inputs: args(unknown), inputDependencies: { source: [accountUrn] } });
+    expect(engine.registrations.map((r) => r.name).sort()).toEqual(deployed);
+    const [job] = engine.ofType("gcp:storage/transferJob:TransferJob");
+    expect(job!.propertyDependencies.transferSpec).toContain(accountUrn);
   }, 120_000);
 
   it("accepts the source section wrapped as one secret (a plain-encoded secret inside it)", async () => {

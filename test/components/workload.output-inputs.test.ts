@@ -128,6 +128,9 @@ describe("a tag value from another resource", () => {
     const h = await setupPulumi({ preview: true });
     const bad = new MultiCloudWorkload("web", webArgs({ tags: { owner: "x".repeat(257) } }));
     await expect(bad.ready()).rejects.toThrow(/tags\.owner: AWS allows keys of at most 127 characters .* values of at most 256/);
+    const number = new MultiCloudWorkload("web3", webArgs({ tags: { owner: 5 as never } }));
+    // Said once (the spec check sees the key only).
+    await expect(number.ready()).rejects.toThrow(/^invalid MultiCloudWorkload "web3" args: tags\.owner: expected a string \(or an Output of one\), got 5$/);
     const computedPorts = new MultiCloudWorkload("web2", webArgs({ ports: pulumi.output([{ port: 443 }]) as unknown as MultiCloudWorkloadArgs["ports"] }));
     await expect(computedPorts.ready()).rejects.toThrow(/ports: must be a plain value known at preview, not an Output/);
     await h.settle();
