@@ -10,6 +10,8 @@
  * per bucket with GetBucketEncryption; when it cannot be read, no ETag counts). An object written
  * with its own SSE-KMS key into an SSE-S3 bucket would still show a KMS ETag: verify then reports it
  * as different by checksum, which a HeadObject on it explains.
+ *
+ * Writes: one PutObject up to the part size, a multipart upload above it (write() below).
  */
 import {
   GetBucketEncryptionCommand,
@@ -20,11 +22,12 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { UserError } from "../../core/util/errors";
 import type { PhysicalNames } from "../../core/backup/naming";
-import type { ListOptions, ListedObject, ParsedStore, StorageClient, StoreLocation, WriteMeta } from "../../kit/backup/storage";
+import { partSizeFor, partSizeFromEnv, type ListOptions, type ListedObject, type ParsedStore, type StorageClient, type StoreLocation, type WriteMeta } from "../../kit/backup/storage";
 
 const clients = new Map<string, S3Client>();
 
@@ -102,10 +105,27 @@ async function read(location: StoreLocation, key: string, versionId?: string): P
   return out.Body as Readable;
 }
 
-async function write(location: StoreLocation, key: string, body: Buffer | Readable, meta: WriteMeta): Promise<void> {
-  // S3 checks Content-MD5 on arrival and refuses the PUT when the bytes differ.
-  const contentMd5 = Buffer.isBuffer(body) ? createHash("md5").update(body).digest("base64") : meta.md5 ? Buffer.from(meta.md5, "hex").toString("base64") : undefined;
-  await s3(location.region).send(new PutObjectCommand({ Bucket: location.bucket, Key: key, Body: body, ContentLength: meta.size, ContentMD5: contentMd5 }));
+/**
+ * Up to the part size, one PutObject with Content-MD5 (S3 checks it on arrival and refuses other
+ * bytes). Above it, a multipart upload through @aws-sdk/lib-storage's Upload: a single PUT stores at
+ * most 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html). The
+ * object appears only at CompleteMultipartUpload; on a failure Upload sends AbortMultipartUpload,
+ * so no parts stay stored (and billed) and a rerun starts the object again. Parts carry no
+ * Content-MD5 (Upload would send the whole object's to every part); against AWS the SDK adds a
+ * CRC32 checksum to each part, which S3 checks. The stored object's ETag then ends in `-N` and is
+ * not an MD5, so a rerun recognises it by size alone (core/backup/restore.ts, isAlreadyRestored).
+ */
+async function write(location: StoreLocation, key: string, body: Buffer | Readable, meta: WriteMeta, configuredPartSize = partSizeFromEnv()): Promise<void> {
+  const client = s3(location.region);
+  const partSize = partSizeFor(meta.size, configuredPartSize);
+  if (meta.size <= partSize) {
+    const contentMd5 = Buffer.isBuffer(body) ? createHash("md5").update(body).digest("base64") : meta.md5 ? Buffer.from(meta.md5, "hex").toString("base64") : undefined;
+    await client.send(new PutObjectCommand({ Bucket: location.bucket, Key: key, Body: body, ContentLength: meta.size, ContentMD5: contentMd5 }));
+    return;
+  }
+  // One part at a time: memory stays at one part, and the first failed part stops the upload.
+  const upload = new Upload({ client, params: { Bucket: location.bucket, Key: key, Body: body, ContentLength: meta.size }, partSize, queueSize: 1, leavePartsOnError: false });
+  await upload.done();
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -126,7 +146,13 @@ export const awsStorageClient: StorageClient = {
   },
   list,
   read,
-  write,
+  write: (location, key, body, meta) => write(location, key, body, meta),
+  // DataSync fills an S3 backup; no DataSync client is installed, so its runs cannot be read here.
+  lastTransferRun: async () => {
+    throw new UserError(
+      "--as-of: required for a backup on S3: the time of the last successful DataSync run cannot be read in this build (no DataSync client). Find it with `aws datasync list-task-executions --task-arn TASK_ARN` (the newest SUCCESS), then `aws datasync describe-task-execution --task-execution-arn ARN` (its StartTime), and pass it as --as-of",
+    );
+  },
   downloadCommand: (location, prefix, dir) => `aws s3 cp --recursive --region ${location.region} ${quote(`s3://${location.bucket}/${prefix}`)} ${quote(dir)}`,
   uploadCommand: (dir, location, prefix) => `aws s3 cp --recursive --region ${location.region} ${quote(dir)} ${quote(`s3://${location.bucket}/${prefix}`)}`,
 };

@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { PhysicalNames } from "../../core/backup/naming";
 import { UserError } from "../../core/util/errors";
+import { lastDataFactoryRun } from "./transfer-runs";
 import type { ListOptions, ListedObject, ParsedStore, StorageClient, StoreLocation, WriteMeta } from "../../kit/backup/storage";
 
 /** The container of a backup into Azure (clouds/azure/backup-emitter.ts `CONTAINER`). */
@@ -99,6 +100,7 @@ export const azureStorageClient: StorageClient = {
   provider: "azure",
   // The backup emitter's account and container (clouds/azure/backup-emitter.ts: `names.compact(24)`, "backup").
   backupStore: (names: PhysicalNames, region: string) => ({ provider: "azure", region, account: names.compact(24), bucket: BACKUP_CONTAINER }),
+  lastTransferRun: (_location, _prefix, names) => lastDataFactoryRun(names),
   url: blobUrl,
   parseUrl(text): ParsedStore | undefined {
     const m = /^https:\/\/([a-z0-9]{3,24})\.blob\.core\.windows\.net\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text);

@@ -9,11 +9,12 @@
  * with `versions: true` returns every generation; a noncurrent one has `timeDeleted`, the time it
  * was replaced or deleted (https://cloud.google.com/storage/docs/json_api/v1/objects#resource).
  */
-import { Storage, type File } from "@google-cloud/storage";
+import { IdempotencyStrategy, Storage, type File } from "@google-cloud/storage";
 import type { Readable } from "node:stream";
 import type { PhysicalNames } from "../../core/backup/naming";
 import { UserError } from "../../core/util/errors";
-import type { ListOptions, ListedObject, ParsedStore, StorageClient, StoreLocation, WriteMeta } from "../../kit/backup/storage";
+import { lastStorageTransferRun } from "./transfer-runs";
+import { partSizeFromEnv, type ListOptions, type ListedObject, type ParsedStore, type StorageClient, type StoreLocation, type WriteMeta } from "../../kit/backup/storage";
 
 let memo: { endpoint: string | undefined; storage: Storage } | undefined;
 
@@ -30,7 +31,12 @@ function storage(env: NodeJS.ProcessEnv = process.env): Storage {
       storage: new Storage({
         ...(endpoint ? { apiEndpoint: endpoint, useAuthWithCustomEndpoint: !isLoopback(endpoint) } : {}),
         // Throttling (429), 5xx and connection resets are retried with exponential backoff.
-        retryOptions: { autoRetry: true, maxRetries: 4, retryDelayMultiplier: 2, maxRetryDelay: 16, totalTimeout: 600 },
+        // Uploads too: the client's default (RetryConditional) retries an upload only with an
+        // ifGenerationMatch precondition, and file.save() then turns autoRetry off for the whole
+        // Storage object. A restore writes the same bytes to the same key, so a repeated upload is
+        // harmless (at worst one extra noncurrent generation when a response was lost), and a
+        // resumable session's chunks resume at the offset the session reports.
+        retryOptions: { autoRetry: true, maxRetries: 4, retryDelayMultiplier: 2, maxRetryDelay: 16, totalTimeout: 600, idempotencyStrategy: IdempotencyStrategy.RetryAlways },
       }),
     };
   }
@@ -70,17 +76,28 @@ async function read(location: StoreLocation, key: string, versionId?: string): P
   return file.createReadStream();
 }
 
-async function write(location: StoreLocation, key: string, body: Buffer | Readable, meta: WriteMeta): Promise<void> {
-  // One multipart request (not a resumable session): the object is stored whole or not at all.
-  // With md5Hash in the metadata, Cloud Storage refuses content whose MD5 differs.
+/** A resumable upload's chunks are multiples of 256 KiB (https://cloud.google.com/storage/docs/performing-resumable-uploads#chunked-upload). */
+const CHUNK_QUANTUM = 256 * 2 ** 10;
+
+/**
+ * Up to the part size, one multipart request; above it a resumable session
+ * (https://cloud.google.com/storage/docs/performing-resumable-uploads): a POST opens it, each
+ * chunk is a PUT with Content-Range, Cloud Storage answers 308 with the bytes it holds, and the
+ * client resends from there after a fault instead of starting over. Either way the object exists
+ * only once the last byte lands: whole or not at all. With md5Hash in the metadata Cloud Storage
+ * refuses content whose MD5 differs, so the object keeps an MD5 a rerun can compare.
+ */
+async function write(location: StoreLocation, key: string, body: Buffer | Readable, meta: WriteMeta, partSize = partSizeFromEnv()): Promise<void> {
   const file = storage().bucket(location.bucket).file(key);
   const metadata = meta.md5 ? { md5Hash: Buffer.from(meta.md5, "hex").toString("base64") } : {};
+  const chunkSize = Math.max(CHUNK_QUANTUM, Math.floor(partSize / CHUNK_QUANTUM) * CHUNK_QUANTUM);
+  const options = meta.size > chunkSize ? { resumable: true, chunkSize, metadata } : { resumable: false, metadata };
   if (Buffer.isBuffer(body)) {
-    await file.save(body, { resumable: false, metadata });
+    await file.save(body, options);
     return;
   }
   await new Promise<void>((resolve, reject) => {
-    body.pipe(file.createWriteStream({ resumable: false, metadata })).on("finish", resolve).on("error", reject);
+    body.pipe(file.createWriteStream(options)).on("finish", resolve).on("error", reject);
     body.on("error", reject);
   });
 }
@@ -103,7 +120,8 @@ export const gcpStorageClient: StorageClient = {
   },
   list,
   read,
-  write,
+  write: (location, key, body, meta) => write(location, key, body, meta),
+  lastTransferRun: (location, prefix) => lastStorageTransferRun(location, prefix),
   downloadCommand: (location, prefix, dir) => `gcloud storage cp --recursive ${quote(`gs://${location.bucket}/${prefix}*`)} ${quote(dir)}`,
   uploadCommand: (dir, location, prefix) => `gcloud storage cp --recursive ${quote(`${dir}/*`)} ${quote(`gs://${location.bucket}/${prefix}`)}`,
 };

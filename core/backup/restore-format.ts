@@ -23,7 +23,7 @@ export function renderRestorePlan(plan: RestorePlan, header: RestoreHeader, form
     `restore ${header.from} -> ${header.to}${plan.inPlace ? " (IN PLACE: replaces current objects of the source)" : ""}`,
     `as of:          ${plan.asOf ?? "now (current versions)"}`,
     `to copy:        ${plan.copy.length} object(s), ${formatBytes(plan.copyBytes)}`,
-    `already there:  ${plan.alreadyThere.objects} object(s), ${formatBytes(plan.alreadyThere.bytes)} (same size and checksum: not copied again)`,
+    `already there:  ${plan.alreadyThere.objects} object(s), ${formatBytes(plan.alreadyThere.bytes)} (not copied again: same size and checksum${plan.alreadyThere.sizeOnly > 0 ? `; ${plan.alreadyThere.sizeOnly} by size alone, see the note` : ""})`,
   ];
   if (plan.asOf) lines.push(`not at as-of:   ${plan.deletedByAsOf} key(s) deleted by then, ${plan.newerOnly.length} with no version that old (not restored)`);
   lines.push(`cost:           ${money(plan.cost.totalUsd)} (egress ${money(plan.cost.egressUsd)}, requests ${money(plan.cost.requestsUsd)})`);

@@ -7,7 +7,11 @@
  *      did not exist at `asOf`); without it, the current version;
  *   2. what is already at the target: an object of the same size (and the same MD5 where both
  *      sides expose one) is not copied again, so a restore that was interrupted, run again,
- *      copies only what is not there yet (never an object twice);
+ *      copies only what is not there yet (never an object twice). Where either side has no MD5
+ *      (an S3 multipart or SSE-KMS ETag, which is what a large restored object gets, a GCS
+ *      composite object, a blob committed from blocks without Content-MD5) the size decides
+ *      alone; the plan counts those and says why. A partial object is never mistaken for a
+ *      restored one: every write stores the whole object or nothing (kit/backup/storage.ts);
  *   3. what it costs: internet egress from the backup's region to the source's, reads at the
  *      backup and writes at the target, at the storage snapshot's list prices.
  *
@@ -55,8 +59,8 @@ export interface RestorePlan {
   /** Objects to copy, sorted by key. */
   copy: RestoreItem[];
   copyBytes: number;
-  /** Objects already at the target with the same size and checksum. */
-  alreadyThere: { objects: number; bytes: number };
+  /** Objects already at the target with the same size and checksum; `sizeOnly` of them by size alone (no comparable MD5). */
+  alreadyThere: { objects: number; bytes: number; sizeOnly: number };
   /** Keys deleted by `asOf` (a delete marker, or a version no longer current then). */
   deletedByAsOf: number;
   /** Keys with no version at or before `asOf` (written later, or older versions not kept). */
@@ -183,16 +187,27 @@ export function planRestore(input: RestoreInput): RestorePlan {
   const copy: RestoreItem[] = [];
   let skipped = 0;
   let skippedBytes = 0;
+  const sizeOnlyReasons = new Map<string, number>();
   for (const o of chosen) {
-    if (isAlreadyRestored(o, existing.get(o.key))) {
+    const there = existing.get(o.key);
+    if (isAlreadyRestored(o, there)) {
       skipped += 1;
       skippedBytes += o.size;
+      if (o.md5 === undefined || there!.md5 === undefined) {
+        const reason = there!.md5 === undefined ? `at the target: ${there!.noMd5 ?? "no MD5"}` : `in the backup: ${o.noMd5 ?? "no MD5"}`;
+        sizeOnlyReasons.set(reason, (sizeOnlyReasons.get(reason) ?? 0) + 1);
+      }
       continue;
     }
     copy.push({ key: o.key, size: o.size, ...(o.md5 ? { md5: o.md5 } : {}), ...(o.versionId && input.asOf ? { versionId: o.versionId } : {}), lastModified: o.lastModified.toISOString() });
   }
   const copyBytes = copy.reduce((s, i) => s + i.size, 0);
   const notes: string[] = [];
+  const sizeOnly = [...sizeOnlyReasons.values()].reduce((a, b) => a + b, 0);
+  if (sizeOnly > 0) {
+    const why = [...sizeOnlyReasons.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${n} ${reason}`);
+    notes.push(`${sizeOnly} object(s) already at the target were matched by size alone, with no MD5 on both sides to compare (${why.join("; ")})`);
+  }
   if (newerOnly.length > 0) {
     notes.push(`${newerOnly.length} key(s) have no version at or before --as-of: first written after it, or their older versions are not kept (expired after retentionDays, or a store without versions): they are not restored`);
   }
@@ -205,7 +220,7 @@ export function planRestore(input: RestoreInput): RestorePlan {
     inPlace: input.inPlace,
     copy,
     copyBytes,
-    alreadyThere: { objects: skipped, bytes: skippedBytes },
+    alreadyThere: { objects: skipped, bytes: skippedBytes, sizeOnly },
     deletedByAsOf,
     newerOnly,
     cost: restoreCost(input.prices, input.clouds, from, to, copy.length, copyBytes),

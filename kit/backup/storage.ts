@@ -9,8 +9,11 @@
  *   - `md5` is set only when it is the MD5 of the content (not an S3 multipart or SSE-KMS ETag,
  *     not a GCS composite object); otherwise `noMd5` says why;
  *   - transient faults (throttling, 5xx, a connection reset) are retried by the SDK itself;
- *   - write() stores the whole object or nothing (a single PUT, upload or committed block list),
- *     so an interrupted restore leaves no partial object to mistake for a restored one.
+ *   - write() stores the whole object or nothing, so an interrupted restore leaves no partial
+ *     object to mistake for a restored one: up to the part size one request (S3 PutObject, a GCS
+ *     multipart upload, a Blob upload); above it S3 multipart (completed, or aborted on failure so
+ *     no parts are left billed), a GCS resumable session in chunks (the object exists only once
+ *     the final chunk lands), or Blob blocks committed once at the end.
  */
 import type { Readable } from "node:stream";
 import { UserError } from "../../core/util/errors";
@@ -52,6 +55,15 @@ export interface StorageClient {
   list(location: StoreLocation, prefix: string, options?: ListOptions): AsyncIterable<ListedObject>;
   read(location: StoreLocation, key: string, versionId?: string): Promise<Readable>;
   write(location: StoreLocation, key: string, body: Buffer | Readable, meta: WriteMeta): Promise<void>;
+  /**
+   * When the transfer service that fills a backup here last finished a run successfully: the run's
+   * start (or copy window end), so every object modified before it was copied. `names`: the
+   * backup's physical names, known with --stack-config. `verify` uses it when --as-of is not
+   * given. Throws a UserError naming --as-of where it cannot be read (no client for the service,
+   * no job found, no successful run, no permission). Absent: the cloud cannot say, and verify
+   * compares as of now.
+   */
+  lastTransferRun?(location: StoreLocation, prefix: string, names?: PhysicalNames): Promise<{ startedAt: Date; run: string }>;
   /** The cloud's own CLI: download `location/prefix` into `dir`, and upload `dir` to it. */
   downloadCommand(location: StoreLocation, prefix: string, dir: string): string;
   uploadCommand(dir: string, location: StoreLocation, prefix: string): string;
@@ -67,6 +79,38 @@ export function pageSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number | 
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 5000) throw new UserError(`MULTICLOUD_BACKUP_PAGE_SIZE: expected a whole number from 1 to 5000, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/**
+ * S3's part-size limits: every part but the last at least 5 MiB, at most 5 GiB, at most 10,000
+ * parts (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). A single PUT stores
+ * at most 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
+ */
+export const MIN_PART_BYTES = 5 * 2 ** 20;
+export const MAX_PART_BYTES = 5 * 2 ** 30;
+export const MAX_PARTS = 10_000;
+/** Default part size: objects above it go up in parts (S3 multipart, GCS resumable chunks). */
+export const DEFAULT_PART_BYTES = 16 * 2 ** 20;
+
+/**
+ * MULTICLOUD_BACKUP_PART_SIZE (bytes), when set; else the default. Objects larger than this are
+ * uploaded in parts of this size (a slow link wants smaller parts: less to resend after a fault).
+ */
+export function partSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MULTICLOUD_BACKUP_PART_SIZE;
+  if (raw === undefined || raw === "") return DEFAULT_PART_BYTES;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < MIN_PART_BYTES || n > MAX_PART_BYTES) {
+    throw new UserError(
+      `MULTICLOUD_BACKUP_PART_SIZE: expected a whole number of bytes from ${MIN_PART_BYTES} (5 MiB, S3's minimum part size) to ${MAX_PART_BYTES} (5 GiB), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+/** The part size for an object of `size` bytes: the configured one, raised so it fits in 10,000 parts. */
+export function partSizeFor(size: number, configured: number): number {
+  return Math.max(configured, Math.ceil(size / MAX_PARTS));
 }
 
 /** Reads a whole stream. */
@@ -100,6 +144,8 @@ export async function copyObjects(
   onCopied: (item: CopyItem, progress: CopyProgress) => void = () => {},
   bufferLimitBytes = BUFFER_LIMIT_BYTES,
 ): Promise<CopyProgress> {
+  // A bad MULTICLOUD_BACKUP_PART_SIZE is refused before the first object, not as a failed copy.
+  partSizeFromEnv();
   const progress: CopyProgress = { copied: 0, bytes: 0 };
   for (const item of items) {
     try {

@@ -10,6 +10,7 @@ import { renderRestorePlan, type RestoreFormat } from "../../core/backup/restore
 import { verifyListings, type ListedObject } from "../../core/backup/verify";
 import { formatBytes, renderVerifyReport } from "../../core/backup/verify-format";
 import { namesFromStackConfig, parseAsOf, sourceStore } from "../../core/backup/verify-locations";
+import type { PhysicalNames } from "../../core/backup/naming";
 import { UserError } from "../../core/util/errors";
 import { CopyInterrupted, copyObjects, pageSizeFromEnv, type ListOptions, type StorageClient } from "../../kit/backup/storage";
 import type { Cloud } from "../../kit/cloud";
@@ -71,7 +72,7 @@ async function storageClient(clouds: CloudSet, provider: string): Promise<Storag
 }
 
 /** The source (from the spec) and the backup (from --destination, or named as the component names it). */
-async function locate(specFile: string, options: BackupLocateOptions, clouds: CloudSet): Promise<{ spec: BackupSpec; name: string; source: Side; backup: Side }> {
+async function locate(specFile: string, options: BackupLocateOptions, clouds: CloudSet): Promise<{ spec: BackupSpec; name: string; source: Side; backup: Side; names?: PhysicalNames }> {
   const { spec, plan } = planBackupFile(specFile, clouds);
   const src = sourceStore(spec);
   const source: Side = { client: await storageClient(clouds, src.location.provider), ...src };
@@ -95,7 +96,7 @@ async function locate(specFile: string, options: BackupLocateOptions, clouds: Cl
   const names = namesFromStackConfig(options.stackConfig, plan.name);
   const client = await storageClient(clouds, planned.provider);
   // The emitters copy the source prefix to the same path in the destination.
-  return { spec, name: plan.name, source, backup: { client, location: client.backupStore(names, planned.region), prefix: src.prefix } };
+  return { spec, name: plan.name, source, backup: { client, location: client.backupStore(names, planned.region), prefix: src.prefix }, names };
 }
 
 /** Lists one side, turning the SDK's failures (no bucket, no permission, no network) into one clear error. */
@@ -122,8 +123,12 @@ export function describeCloudError(err: unknown): string {
 /** `multicloud backup verify SPEC --live`: exit 0 complete, 2 gaps (1 on error, from the caller). */
 export async function backupVerifyCommand(specFile: string, options: BackupVerifyOptions, io: Io, clouds: CloudSet): Promise<number> {
   if (!options.live) throw new UserError("backup verify needs --live: it lists the source and the backup through the clouds' APIs (list requests are billed)");
-  const asOf = parseAsOf(options.asOf);
-  const { source, backup } = await locate(specFile, options, clouds);
+  const given = parseAsOf(options.asOf);
+  const { source, backup, names } = await locate(specFile, options, clouds);
+  // Without --as-of: the start of the transfer service's last successful run, where it can be read.
+  const lastRun = given === undefined ? await backup.client.lastTransferRun?.(backup.location, backup.prefix, names) : undefined;
+  if (lastRun) io.stderr(`as of ${lastRun.startedAt.toISOString()}: the start of the last successful transfer run, ${lastRun.run}\n`);
+  const asOf = given ?? lastRun?.startedAt;
   const [sourceObjects, backupObjects] = await Promise.all([listAll(source, "source", {}), listAll(backup, "backup", {})]);
   const report = verifyListings({ source: sourceObjects, destination: backupObjects, sourcePrefix: source.prefix, destinationPrefix: backup.prefix, asOf });
   io.stdout(renderVerifyReport(report, { source: source.client.url(source.location, source.prefix), destination: backup.client.url(backup.location, backup.prefix) }, options.format));

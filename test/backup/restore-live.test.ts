@@ -225,3 +225,178 @@ describe("backup restore from an S3 backup into a Blob container (Azurite)", () 
     expect(second.stdout).toContain("already there:  3 object(s), 15 B");
   });
 });
+
+describe("objects above the part size go to S3 as a multipart upload", () => {
+  // A single PUT stores at most 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html);
+  // parts are at least 5 MiB but the last (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html),
+  // so the test sets the part size to that floor and restores an object of two parts and a bit.
+  const MIB = 2 ** 20;
+  const big = Buffer.alloc(10 * MIB + 123, 0);
+  for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE(i, i); // no two parts alike
+  let specFile: string;
+
+  beforeAll(() => {
+    specFile = spec("dumps-backup", "source:\n  provider: aws\n  region: us-east-1\n  bucket: acme-dumps\n  prefix: dumps/\ndestination:\n  provider: gcp\n  region: us-central1\n");
+    s3.bucket("acme-dumps");
+    const backup = gcs.bucket("dumps-backup-copy");
+    backup.put("dumps/big.bin", big, T0);
+    backup.put("dumps/small.txt", body("small\n"), T0);
+    process.env.MULTICLOUD_BACKUP_PART_SIZE = String(5 * MIB);
+  });
+  afterAll(() => {
+    delete process.env.MULTICLOUD_BACKUP_PART_SIZE;
+  });
+
+  const restore = (to: string) => cli("backup", "restore", specFile, "--destination", "gs://dumps-backup-copy/dumps/", "--to", to, "--apply");
+  const opsOn = (bucket: string, op: string) => s3.requests.filter((r) => r.op === op && r.url.pathname.startsWith(`/${bucket}/`));
+
+  it("uploads the object in three parts and completes it once; the small one is a single PUT", async () => {
+    const target = s3.bucket("dumps-restored");
+    const { code, stderr } = await restore("dumps-restored");
+    expect(stderr).toContain("restored 2 object(s)");
+    expect(code).toBe(0);
+    expect(opsOn("dumps-restored", "create-multipart").length).toBe(1);
+    expect(opsOn("dumps-restored", "upload-part").map((r) => r.url.searchParams.get("partNumber"))).toEqual(["1", "2", "3"]);
+    expect(opsOn("dumps-restored", "complete-multipart").length).toBe(1);
+    expect(opsOn("dumps-restored", "put").map((r) => r.url.pathname)).toEqual(["/dumps-restored/dumps/small.txt"]);
+    expect(target.current("dumps/big.bin")?.body.equals(big)).toBe(true);
+    expect(s3.openUploads.size).toBe(0);
+  });
+
+  it("an interrupted multipart upload is aborted (no parts left stored) and the rerun completes it once", async () => {
+    const target = s3.bucket("dumps-restored-2");
+    // Part 2 never arrives, past the SDK's retries.
+    const drop = { match: (op: string, req: { url: URL }) => op === "upload-part" && req.url.pathname.startsWith("/dumps-restored-2/") && req.url.searchParams.get("partNumber") === "2", fault: "reset" as const, times: Infinity };
+    s3.faults.push(drop);
+    const first = await restore("dumps-restored-2");
+    s3.faults.splice(s3.faults.indexOf(drop), 1);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("error: restore interrupted at dumps/big.bin after 0 of 2 object(s)");
+    expect(opsOn("dumps-restored-2", "abort-multipart").length).toBe(1);
+    expect(s3.openUploads.size).toBe(0);
+    expect(target.current("dumps/big.bin")).toBeUndefined();
+
+    const again = await restore("dumps-restored-2");
+    expect(again.code).toBe(0);
+    expect(target.current("dumps/big.bin")?.body.equals(big)).toBe(true);
+    expect(s3.puts.get("dumps-restored-2/dumps/big.bin")).toBe(1);
+    expect(opsOn("dumps-restored-2", "complete-multipart").length).toBe(1);
+
+    // The multipart ETag is not an MD5 (it ends in -3), so the third run recognises the object by
+    // its size alone (isAlreadyRestored) and writes nothing.
+    const third = await cli("backup", "restore", specFile, "--destination", "gs://dumps-backup-copy/dumps/", "--to", "dumps-restored-2");
+    expect(third.stdout).toContain("to copy:        0 object(s)");
+    expect(third.stdout).toContain(`already there:  2 object(s), 10 MiB (${(big.length + 6).toLocaleString("en-US")} B)`);
+    expect(third.stdout).toContain("note: 1 object(s) already at the target were matched by size alone, with no MD5 on both sides to compare (1 at the target: S3 multipart upload ETag)");
+    expect(opsOn("dumps-restored-2", "create-multipart").length).toBe(2);
+  });
+
+  it("refuses a part size below S3's 5 MiB minimum, naming the variable", async () => {
+    process.env.MULTICLOUD_BACKUP_PART_SIZE = "1048576";
+    try {
+      s3.bucket("dumps-restored-3");
+      const { code, stderr } = await restore("dumps-restored-3");
+      expect(code).toBe(1);
+      expect(stderr).toContain("error: MULTICLOUD_BACKUP_PART_SIZE: expected a whole number of bytes from 5242880 (5 MiB, S3's minimum part size)");
+      expect(opsOn("dumps-restored-3", "put")).toEqual([]);
+    } finally {
+      process.env.MULTICLOUD_BACKUP_PART_SIZE = String(5 * MIB);
+    }
+  });
+});
+
+describe("objects above the part size go to Cloud Storage as a resumable upload", () => {
+  // https://cloud.google.com/storage/docs/performing-resumable-uploads: a POST opens the session,
+  // each chunk is a PUT with Content-Range answered 308 with the bytes held, the last one 200.
+  const MIB = 2 ** 20;
+  const big = Buffer.alloc(10 * MIB + 77, 0);
+  for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE(i ^ 0x5a5a5a5a, i);
+  let specFile: string;
+
+  beforeAll(() => {
+    specFile = spec("logs-backup", "source:\n  provider: gcp\n  region: us-central1\n  bucket: acme-logs\ndestination:\n  provider: aws\n  region: us-east-1\n");
+    s3.bucket("logs-backup-copy").put("logs/big.log", big, T0);
+    process.env.MULTICLOUD_BACKUP_PART_SIZE = String(5 * MIB);
+  });
+  afterAll(() => {
+    delete process.env.MULTICLOUD_BACKUP_PART_SIZE;
+  });
+
+  const restore = (to: string) => cli("backup", "restore", specFile, "--destination", "s3://logs-backup-copy/", "--to", to, "--apply");
+  const chunksTo = (bucket: string) => gcs.requests.filter((r) => r.op === "resumable-chunk" && r.url.pathname.includes(`/b/${bucket}/`));
+
+  it("opens one session, sends three chunks, and the object appears whole, once", async () => {
+    const target = gcs.bucket("logs-restored");
+    const { code, stderr } = await restore("logs-restored");
+    expect(stderr).toContain("restored 1 object(s)");
+    expect(code).toBe(0);
+    expect(gcs.requests.filter((r) => r.op === "resumable-start" && r.url.pathname.includes("/b/logs-restored/")).length).toBe(1);
+    expect(chunksTo("logs-restored").length).toBe(3);
+    expect(gcs.requests.filter((r) => r.op === "upload" && r.url.pathname.includes("/b/logs-restored/"))).toEqual([]);
+    expect(target.current("logs/big.log")?.body.equals(big)).toBe(true);
+    expect(gcs.uploads.get("logs-restored/logs/big.log")).toBe(1);
+    expect(gcs.sessions.size).toBe(0);
+    // A resumable upload keeps the content's MD5, so a rerun compares size and MD5.
+    const again = await cli("backup", "restore", specFile, "--destination", "s3://logs-backup-copy/", "--to", "logs-restored");
+    expect(again.stdout).toContain("to copy:        0 object(s)");
+    expect(again.stdout).not.toContain("matched by size alone");
+  });
+
+  it("after a lost chunk asks the session what it holds (308 Range) and resumes from there, not from byte 0", async () => {
+    const target = gcs.bucket("logs-restored-2");
+    // The second chunk is lost (a 503 after the fake was sent it, before it kept it).
+    const lose = { match: (op: string, req: { url: URL }) => op === "resumable-chunk" && req.url.pathname.includes("/b/logs-restored-2/") && chunksTo("logs-restored-2").length === 1, fault: "server" as const, times: 1 };
+    gcs.faults.push(lose);
+    const { code, stderr } = await restore("logs-restored-2");
+    expect(stderr).toContain("restored 1 object(s)");
+    expect(code).toBe(0);
+    expect(lose.times).toBe(0);
+    expect(target.current("logs/big.log")?.body.equals(big)).toBe(true);
+    // One session only; after the fault the client asks for the status (bytes */*), the fake
+    // answers 308 Range: bytes=0-5242879, and the next chunk starts there, not at byte 0.
+    expect(gcs.requests.filter((r) => r.op === "resumable-start" && r.url.pathname.includes("/b/logs-restored-2/")).length).toBe(1);
+    expect(chunksTo("logs-restored-2").map((r) => `${r.headers["content-range"]}${r.fault ? " (lost)" : ""}`)).toEqual([
+      "bytes 0-5242879/*",
+      "bytes 5242880-10485759/* (lost)",
+      "bytes */*",
+      "bytes 5242880-10485759/*",
+      `bytes 10485760-${big.length - 1}/${big.length}`,
+    ]);
+    expect(gcs.uploads.get("logs-restored-2/logs/big.log")).toBe(1);
+  });
+});
+
+describe("streaming objects above the part size", () => {
+  it("GCS -> S3 in parts and S3 -> GCS in chunks, straight from the read stream", async () => {
+    const MIB = 2 ** 20;
+    const big = Buffer.alloc(5 * MIB + 4096, 3);
+    big.write("head");
+    const source = gcs.bucket("stream-big-gcs");
+    source.put("x.bin", big, T0);
+    source.put("y.bin", big, T0);
+    const s3Back = s3.bucket("stream-big-s3");
+    const gcsBack = gcs.bucket("stream-big-gcs-back");
+    const [aws, gcp] = await Promise.all(["aws", "gcp"].map((p) => CLOUDS.get(p).loadStorageClient!()));
+    const item = { key: "x.bin", size: big.length, md5: createHash("md5").update(big).digest("hex") };
+    process.env.MULTICLOUD_BACKUP_PART_SIZE = String(5 * MIB);
+    try {
+      const gcsSide = (bucket: string) => ({ client: gcp!, location: { provider: "gcp", region: "us-central1", bucket } });
+      const s3Side = { client: aws!, location: { provider: "aws", region: "us-east-1", bucket: "stream-big-s3" } };
+      await copyObjects([item], gcsSide("stream-big-gcs"), s3Side, undefined, MIB);
+      expect(s3.requests.filter((r) => r.op === "upload-part" && r.url.pathname === "/stream-big-s3/x.bin").length).toBe(2);
+      expect(s3Back.current("x.bin")?.body.equals(big)).toBe(true);
+      await copyObjects([item], s3Side, gcsSide("stream-big-gcs-back"), undefined, MIB);
+      expect(gcs.requests.filter((r) => r.op === "resumable-chunk" && r.url.pathname.includes("/b/stream-big-gcs-back/")).length).toBe(2);
+      expect(gcsBack.current("x.bin")?.body.equals(big)).toBe(true);
+      // Bytes that do not match the MD5 the backup listed are refused when the session completes:
+      // no object appears (GCS checks md5Hash sent in the object's metadata).
+      const wrong = { ...item, key: "y.bin", md5: "0".repeat(32) };
+      await expect(copyObjects([wrong], { client: gcp!, location: { provider: "gcp", region: "us-central1", bucket: "stream-big-gcs" } }, gcsSide("stream-big-gcs-back"), undefined, MIB)).rejects.toThrow(
+        /copying y\.bin failed after 0 object\(s\) were restored: .*Provided MD5 hash does not match/,
+      );
+      expect(gcsBack.current("y.bin")).toBeUndefined();
+    } finally {
+      delete process.env.MULTICLOUD_BACKUP_PART_SIZE;
+    }
+  });
+});

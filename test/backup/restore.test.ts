@@ -76,7 +76,19 @@ describe("planRestore", () => {
     const target = [v("exports/same", 3, { md5 }), v("exports/other-bytes", 3, { md5: "b".repeat(32) }), v("exports/other-size", 3, { size: 11 })];
     const plan = planRestore(input({ backup, target }));
     expect(plan.copy.map((i) => i.key)).toEqual(["exports/new", "exports/other-bytes", "exports/other-size"]);
-    expect(plan.alreadyThere).toEqual({ objects: 1, bytes: 10 });
+    expect(plan.alreadyThere).toEqual({ objects: 1, bytes: 10, sizeOnly: 0 });
+  });
+
+  it("matches by size alone where the target has no MD5 (an S3 multipart ETag), and says so", () => {
+    // A multipart upload's ETag is not the MD5 of the object
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html, "ETag"): only the size is comparable.
+    const md5 = "a".repeat(32);
+    const backup = [v("exports/big", 1, { md5 }), v("exports/grown", 1, { md5 })];
+    const target = [v("exports/big", 3, { noMd5: "S3 multipart upload ETag" }), v("exports/grown", 3, { size: 11, noMd5: "S3 multipart upload ETag" })];
+    const plan = planRestore(input({ backup, target }));
+    expect(plan.copy.map((i) => i.key)).toEqual(["exports/grown"]);
+    expect(plan.alreadyThere).toEqual({ objects: 1, bytes: 10, sizeOnly: 1 });
+    expect(plan.notes).toContain("1 object(s) already at the target were matched by size alone, with no MD5 on both sides to compare (1 at the target: S3 multipart upload ETag)");
   });
 
   it("reads the chosen version only when restoring as of a time", () => {

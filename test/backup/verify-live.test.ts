@@ -15,6 +15,9 @@ import { run } from "../../provider/cli/main";
 import { startFakeGcs, type FakeGcs } from "../fakes/gcs";
 import { startFakeS3, type FakeS3 } from "../fakes/s3";
 import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
+import { startFakeStorageTransfer, type FakeStorageTransfer } from "../fakes/storage-transfer";
+import { startFakeDataFactory, type FakeDataFactory } from "../fakes/data-factory";
+import { CLOUDS } from "../../clouds/registry";
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -31,6 +34,8 @@ let dir: string;
 let s3: FakeS3;
 let gcs: FakeGcs;
 let azurite: Azurite;
+let sts: FakeStorageTransfer;
+let adf: FakeDataFactory;
 const savedEnv = { ...process.env };
 
 /** A project with a stack config, as `pulumi stack init prod` leaves it. */
@@ -48,7 +53,8 @@ function spec(name: string, body: string): string {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-verify-"));
-  [s3, gcs, azurite] = await Promise.all([startFakeS3({ maxPageSize: 3 }), startFakeGcs({ maxPageSize: 2 }), startAzurite()]);
+  [s3, gcs, azurite, sts] = await Promise.all([startFakeS3({ maxPageSize: 3 }), startFakeGcs({ maxPageSize: 2 }), startAzurite(), startFakeStorageTransfer()]);
+  adf = await startFakeDataFactory();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ACCESS_KEY_ID: "AKIDLOOPBACKTEST",
@@ -56,12 +62,16 @@ beforeAll(async () => {
     MULTICLOUD_ENDPOINT_GCP_STORAGE: gcs.url,
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     MULTICLOUD_BACKUP_PAGE_SIZE: "2",
+    MULTICLOUD_ENDPOINT_GCP_STORAGETRANSFER: sts.url,
+    GOOGLE_CLOUD_PROJECT: "shop-prod",
+    MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT: adf.url,
+    AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-0000000000aa",
   });
 });
 
 afterAll(async () => {
   process.env = savedEnv;
-  await Promise.all([s3?.close(), gcs?.close(), azurite?.close()]);
+  await Promise.all([s3?.close(), gcs?.close(), azurite?.close(), sts?.close(), adf?.close()]);
 });
 
 describe("backup verify --live, S3 source backed up into GCS", () => {
@@ -81,13 +91,25 @@ describe("backup verify --live, S3 source backed up into GCS", () => {
       backup.put(key, content(key), T0);
     }
     source.put("other/outside-the-prefix.csv", Buffer.from("not backed up"), T0);
+    // The Storage Transfer job filling the bucket (its name is the service's), with runs: the last
+    // successful one started at LAST_RUN; a later one failed. Another project's job is not looked at.
+    const job = "transferJobs/7301642915238475614";
+    sts.jobs.push({ name: "transferJobs/1", projectId: "shop-prod", status: "ENABLED", sinkBucket: "another-bucket" }, { name: job, projectId: "shop-prod", status: "ENABLED", sinkBucket: backupBucket, sinkPath: "exports/" });
+    sts.jobs.push({ name: "transferJobs/2", projectId: "other-project", status: "ENABLED", sinkBucket: backupBucket, sinkPath: "exports/" });
+    sts.runs.push(
+      { job, status: "SUCCESS", startTime: "2026-11-19T06:00:00Z", endTime: "2026-11-19T06:04:00Z" },
+      { job, status: "SUCCESS", startTime: LAST_RUN, endTime: "2026-11-20T06:05:00Z" },
+      { job, status: "FAILED", startTime: "2026-11-20T12:00:00Z", endTime: "2026-11-20T12:01:00Z" },
+      { job: "transferJobs/2", status: "SUCCESS", startTime: "2026-11-21T06:00:00Z" },
+    );
   });
 
   it("exits 0 on a complete backup, paging through both sides, with throttling and resets absorbed by the SDKs' retries", async () => {
     s3.faults.push({ match: (op) => op === "list", fault: "throttle", times: 1 }, { match: (op, req) => op === "list" && req.url.searchParams.has("continuation-token"), fault: "reset", times: 1 });
     gcs.faults.push({ match: (op) => op === "list", fault: "throttle", times: 1 }, { match: (op, req) => op === "list" && req.url.searchParams.has("pageToken"), fault: "reset", times: 1 });
     const { code, stdout, stderr } = await cli("backup", "verify", specFile, "--live", "--stack-config", project());
-    expect(stderr).toBe("");
+    // No --as-of: the start of the last successful Storage Transfer run, read from the service.
+    expect(stderr).toBe("as of 2026-11-20T06:00:00.000Z: the start of the last successful transfer run, transferOperations/transferJobs-7301642915238475614-1\n");
     expect(code).toBe(0);
     expect(stdout).toContain(`backup:      gs://${backupBucket}/exports/  5 object(s)`);
     expect(stdout).toContain("missing:     0 object(s)");
@@ -122,6 +144,14 @@ describe("backup verify --live, S3 source backed up into GCS", () => {
     expect(report.pending.map((p: { key: string }) => p.key)).toEqual(["exports/e.csv"]);
     expect(report.complete).toBe(false);
 
+    // Without --as-of the time is the last successful run's start (the failed run after it is not
+    // one): the same report, e.csv pending.
+    const found = await cli("backup", "verify", specFile, "--live", "--stack-config", project(), "--format", "json");
+    expect(found.code).toBe(2);
+    expect(JSON.parse(found.stdout)).toEqual(report);
+    const filters = sts.requests.map((r) => JSON.parse(r.url.searchParams.get("filter")!));
+    expect(filters.at(-1)).toEqual({ projectId: "shop-prod", jobNames: ["transferJobs/7301642915238475614"], transferStatuses: ["SUCCESS"] });
+
     const table = await cli("backup", "verify", specFile, "--live", "--stack-config", project(), "--as-of", LAST_RUN);
     expect(table.code).toBe(2);
     expect(table.stdout).toContain("missing from the backup:\n  exports/b.csv");
@@ -141,7 +171,7 @@ describe("backup verify --live, S3 source backed up into GCS", () => {
   });
 
   it("exits 1 with the bucket and the cloud's error when a side cannot be listed", async () => {
-    const { code, stdout, stderr } = await cli("backup", "verify", specFile, "--live", "--destination", "gs://no-such-backup-bucket/exports/");
+    const { code, stdout, stderr } = await cli("backup", "verify", specFile, "--live", "--destination", "gs://no-such-backup-bucket/exports/", "--as-of", LAST_RUN);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^error: listing the backup gs:\/\/no-such-backup-bucket\/exports\/ failed: .*bucket does not exist/);
@@ -154,6 +184,46 @@ describe("backup verify --live, S3 source backed up into GCS", () => {
     const bad = await cli("backup", "verify", specFile, "--live", "--stack-config", project(), "--as-of", "yesterday");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('error: --as-of: expected an ISO 8601 time with a zone, e.g. 2026-11-28T06:00:00Z, or a date, got "yesterday"');
+  });
+
+  it("without --as-of, exits 1 naming the flag and the gcloud command when no transfer job fills the bucket or none has succeeded", async () => {
+    gcs.bucket("unfilled-backup");
+    const none = await cli("backup", "verify", specFile, "--live", "--destination", "gs://unfilled-backup/exports/");
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      "error: --as-of: not given, and no Storage Transfer job in project shop-prod writes into gs://unfilled-backup/; give --as-of TIME, the start of the last successful run: gcloud transfer operations list --job-names=JOB --operation-statuses=success\n",
+    );
+    gcs.bucket("never-ran-backup");
+    sts.jobs.push({ name: "transferJobs/99", projectId: "shop-prod", status: "ENABLED", sinkBucket: "never-ran-backup", sinkPath: "exports/" });
+    sts.runs.push({ job: "transferJobs/99", status: "FAILED", startTime: "2026-11-20T00:00:00Z" });
+    const failedOnly = await cli("backup", "verify", specFile, "--live", "--destination", "gs://never-ran-backup/exports/");
+    expect(failedOnly.code).toBe(1);
+    expect(failedOnly.stderr).toContain("error: --as-of: not given, and transferJobs/99 has no successful run yet");
+    sts.failAlways("server");
+    try {
+      const down = await cli("backup", "verify", specFile, "--live", "--destination", `gs://${backupBucket}/exports/`);
+      expect(down.code).toBe(1);
+      expect(down.stderr).toContain("error: --as-of: not given, and reading the Storage Transfer runs of project shop-prod failed (503 UNAVAILABLE: The service is currently unavailable.)");
+    } finally {
+      sts.failAlways(undefined);
+    }
+  });
+});
+
+describe("backup verify --live, backup on S3 (DataSync)", () => {
+  it("requires --as-of, naming the aws commands that find it: no DataSync client is installed", async () => {
+    const specFile = spec("ledger-backup", "source:\n  provider: gcp\n  region: us-central1\n  bucket: acme-ledger\ndestination:\n  provider: aws\n  region: us-east-1\n");
+    const source = gcs.bucket("acme-ledger");
+    const backup = s3.bucket("ledger-backup-copy");
+    source.put("l/1.csv", Buffer.from("one"), T0);
+    backup.put("l/1.csv", Buffer.from("one"), T0);
+    const without = await cli("backup", "verify", specFile, "--live", "--destination", "s3://ledger-backup-copy/");
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain("error: --as-of: required for a backup on S3");
+    expect(without.stderr).toContain("aws datasync list-task-executions --task-arn TASK_ARN");
+    const given = await cli("backup", "verify", specFile, "--live", "--destination", "s3://ledger-backup-copy/", "--as-of", LAST_RUN);
+    expect(given.stderr).toBe("");
+    expect(given.code).toBe(0);
   });
 });
 
@@ -168,14 +238,59 @@ describe("backup verify --live, GCS source backed up into Blob (Azurite)", () =>
     for (const key of keys) await container.getBlockBlobClient(key).uploadData(Buffer.from(`png ${key}`));
     const url = `https://${AZURITE_ACCOUNT}.blob.core.windows.net/backup/`;
 
-    const complete = await cli("backup", "verify", specFile, "--live", "--destination", url);
+    // A --destination URL names the account only, not the Data Factory: the time is required.
+    const unnamed = await cli("backup", "verify", specFile, "--live", "--destination", url);
+    expect(unnamed.code).toBe(1);
+    expect(unnamed.stderr).toContain("error: --as-of: not given, and the Data Factory filling a Blob backup is found only with --stack-config");
+    expect(unnamed.stderr).toContain("az datafactory pipeline-run query-by-factory");
+
+    const complete = await cli("backup", "verify", specFile, "--live", "--destination", url, "--as-of", LAST_RUN);
     expect(complete.stderr).toBe("");
     expect(complete.code).toBe(0);
     expect(complete.stdout).toContain("backup:      https://devstoreaccount1.blob.core.windows.net/backup/  5 object(s)");
 
     await container.getBlockBlobClient("img/4.png").delete();
-    const gap = await cli("backup", "verify", specFile, "--live", "--destination", url, "--format", "json");
+    const gap = await cli("backup", "verify", specFile, "--live", "--destination", url, "--as-of", LAST_RUN, "--format", "json");
     expect(gap.code).toBe(2);
     expect(JSON.parse(gap.stdout).missing).toEqual([{ key: "img/4.png", bytes: 13 }]);
+  });
+});
+
+describe("the last successful Data Factory run of a Blob backup (Pipeline Runs - Query By Factory)", () => {
+  // https://learn.microsoft.com/en-us/rest/api/datafactory/pipeline-runs/query-by-factory
+  const names = physicalNames("shop", "prod", "files-backup");
+  const key = () => `00000000-0000-0000-0000-0000000000aa/${names.dns(90, "rg")}/${names.dns(63, "adf")}`;
+  const lastRun = async () => (await CLOUDS.get("azure").loadStorageClient!()).lastTransferRun!({ provider: "azure", region: "eastus", account: names.compact(24), bucket: "backup" }, "", names);
+
+  it("takes the newest succeeded run's copy window end, from the factory the component names", async () => {
+    adf.factories.set(key(), [
+      { runId: "run-1", pipelineName: "backup-copy", status: "Succeeded", runStart: "2026-11-19T06:00:12Z", runEnd: "2026-11-19T06:09:00Z", parameters: { windowEnd: "2026-11-19T06:00:00Z" } },
+      { runId: "run-2", pipelineName: "backup-copy", status: "Succeeded", runStart: "2026-11-20T06:00:09Z", runEnd: "2026-11-20T06:07:00Z", parameters: { windowEnd: "2026-11-20T06:00:00Z" } },
+      { runId: "run-3", pipelineName: "backup-copy", status: "Failed", runStart: "2026-11-21T06:00:10Z", parameters: { windowEnd: "2026-11-21T06:00:00Z" } },
+      { runId: "other", pipelineName: "another-pipeline", status: "Succeeded", runStart: "2026-11-22T00:00:00Z" },
+    ]);
+    expect(await lastRun()).toEqual({ startedAt: new Date("2026-11-20T06:00:00Z"), run: `pipeline run run-2 of ${names.dns(63, "adf")}/backup-copy` });
+    const body = JSON.parse(adf.requests.at(-1)!.body);
+    expect(body.filters).toEqual([
+      { operand: "PipelineName", operator: "Equals", values: ["backup-copy"] },
+      { operand: "Status", operator: "Equals", values: ["Succeeded"] },
+    ]);
+    // A run started by hand has no windowEnd parameter: its window ends at its start.
+    adf.factories.get(key())!.push({ runId: "manual", pipelineName: "backup-copy", status: "Succeeded", runStart: "2026-11-20T09:30:00Z" });
+    expect((await lastRun()).startedAt).toEqual(new Date("2026-11-20T09:30:00Z"));
+  });
+
+  it("names --as-of when there is no successful run, no factory, or no subscription", async () => {
+    adf.factories.set(key(), [{ runId: "run-9", pipelineName: "backup-copy", status: "Failed", runStart: "2026-11-20T06:00:00Z" }]);
+    await expect(lastRun()).rejects.toThrow(`--as-of: not given, and pipeline backup-copy of Data Factory ${names.dns(63, "adf")} has no successful run in the 45 days it keeps`);
+    adf.factories.delete(key());
+    await expect(lastRun()).rejects.toThrow(/--as-of: not given, and reading the pipeline runs of Data Factory .* failed \(404 ResourceNotFound: The Resource 'Microsoft.DataFactory\/factories\/.*' under resource group '.*' was not found.\); give --as-of TIME/);
+    const saved = process.env.AZURE_SUBSCRIPTION_ID;
+    delete process.env.AZURE_SUBSCRIPTION_ID;
+    try {
+      await expect(lastRun()).rejects.toThrow("--as-of: not given, and AZURE_SUBSCRIPTION_ID is not set");
+    } finally {
+      process.env.AZURE_SUBSCRIPTION_ID = saved;
+    }
   });
 });

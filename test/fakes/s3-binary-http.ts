@@ -34,7 +34,7 @@ export interface FaultRule {
 
 export interface BinaryServer {
   url: string;
-  requests: Array<{ op: string; method: string; url: URL; at: number; fault?: StoreFault }>;
+  requests: Array<{ op: string; method: string; url: URL; headers: http.IncomingHttpHeaders; at: number; fault?: StoreFault }>;
   faults: FaultRule[];
   close(): Promise<void>;
 }
@@ -56,7 +56,7 @@ export async function startBinaryServer(options: BinaryOptions): Promise<BinaryS
       const request: BinaryRequest = { method: req.method ?? "GET", url: new URL(req.url ?? "/", state.url), headers: req.headers, body: Buffer.concat(chunks) };
       const op = options.operation(request);
       const rule = state.faults.find((r) => r.times > 0 && r.match(op, request));
-      state.requests.push({ op, method: request.method, url: request.url, at: Date.now(), ...(rule ? { fault: rule.fault } : {}) });
+      state.requests.push({ op, method: request.method, url: request.url, headers: request.headers, at: Date.now(), ...(rule ? { fault: rule.fault } : {}) });
       let response: BinaryResponse;
       if (rule) {
         rule.times -= 1;
