@@ -8,6 +8,8 @@
  * components constructed here register the package's own custom resources, which this provider
  * serves, where a Node.js program registers dynamic resources (kit/package-resources.ts).
  */
+// First: defers modules @pulumi/pulumi loads but the plugin never uses (./defer-closure-deps.ts).
+import "./defer-closure-deps";
 import { main } from "@pulumi/pulumi/provider";
 import { MulticloudProvider } from "./resources";
 import { servePackageResources } from "../kit/package-resources";

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import type { CloudAdapter, SnapshotBuild } from "../core/clouds/adapter";
 import { CLOUDS } from "../clouds/registry";
 import { cmp, type InstanceOffer } from "../core/catalog/offer";
-import { SNAPSHOT_SCHEMA, type SnapshotFile, type SnapshotPrice, type SnapshotProvider, type SnapshotType } from "../core/catalog/snapshot-format";
+import { SNAPSHOT_SCHEMA, type SnapshotFile, type SnapshotProvider, type SnapshotRegion, type SnapshotType } from "../core/catalog/snapshot-format";
 import { packageRoot } from "../core/util/package-root";
 
 /** One adapter's build, ready to be written. */
@@ -59,10 +59,15 @@ export function toSnapshotProvider({ adapter, build }: ProviderBuild): SnapshotP
     if (list) list.push(r);
     else byRegion.set(r.region, [r]);
   }
-  const regions: Record<string, SnapshotPrice[]> = {};
+  const regions: Record<string, SnapshotRegion> = {};
   for (const region of sorted(byRegion.keys())) {
     const regionRows = byRegion.get(region)!.sort((a, b) => cmp(a.instanceType, b.instanceType));
-    regions[region] = regionRows.map((r) => [index.get(r.instanceType)!, r.onDemandHourlyUsd, r.spotHourlyUsd, r.spotEstimated ? 1 : 0]);
+    regions[region] = {
+      type: regionRows.map((r) => index.get(r.instanceType)!),
+      onDemandHourlyUsd: regionRows.map((r) => r.onDemandHourlyUsd),
+      spotHourlyUsd: regionRows.map((r) => r.spotHourlyUsd),
+      spotEstimated: regionRows.map((r) => (r.spotEstimated ? 1 : 0)),
+    };
   }
   const regionAsOf: Record<string, string> = {};
   for (const region of sorted(Object.keys(build.regionAsOf))) regionAsOf[region] = build.regionAsOf[region]!;
@@ -141,7 +146,7 @@ export function renderAttribution(builds: readonly ProviderBuild[], file: Snapsh
   ];
   for (const { adapter } of ordered) {
     const p = file.providers[adapter.name]!;
-    const rows = Object.values(p.regions).reduce((n, r) => n + r.length, 0);
+    const rows = Object.values(p.regions).reduce((n, r) => n + r.type.length, 0);
     const dates = [p.asOf, ...Object.entries(p.regionAsOf).map(([r, d]) => `${r}: ${d}`)].join("; ");
     out.push(`| ${adapter.displayName} | ${rows} | ${p.types.length} | ${Object.keys(p.regions).length} | ${dates} |`);
   }

@@ -320,7 +320,8 @@ describe("snapshot writer", () => {
     const b = renderSnapshot(toSnapshotFile([...builds].reverse()));
     expect(a).toBe(b);
     expect(a).toMatch(/^ {8}\["m7i\.xlarge",4,16,0,null,"x86_64",0\],?$/m);
-    expect(a).toMatch(/^ {8}"us-east-1": \[\[.*\]\],?$/m);
+    // Prices as columns (snapshot-format.ts, schema 2), the whole region on one line.
+    expect(a).toMatch(/^ {8}"us-east-1": \{"type":\[[\d,]+\],"onDemandHourlyUsd":\[.*\],"spotHourlyUsd":\[.*\],"spotEstimated":\[[01,]+\]\},?$/m);
   });
 });
 

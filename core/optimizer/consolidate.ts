@@ -2,7 +2,7 @@
  * Step 4: the tie-break. Many placements often cost exactly the same (list prices are linear
  * within a family: eight `large` cost what one `4xlarge` costs), and the solver's pick among them
  * would look arbitrary in review. Among equal-cost ways to host each group's replicas, this picks
- * the one with the fewest instances.
+ * the one with the fewest instances, then the earliest options in the canonical order.
  *
  * A group (reduce.ts) is a set of options interchangeable for every constraint, so re-packing a
  * group's placed replicas at no higher cost keeps every constraint: shares read replicas per group,
@@ -45,11 +45,15 @@ export function consolidate(
     const instances = current.reduce((sum, a) => sum + a.count, 0);
     const groupOptionsList = options.get(key) ?? [];
     const repacked = groupOptionsList.some((o) => pinned.has(o)) ? undefined : cheapestPacking(groupOptionsList, replicas);
+    // Without a quota the canonical packing always replaces the solver's (it costs no more), so a
+    // group's hosts depend on its replica total alone, never on which optimal solution the solver
+    // found. In a quota region it must also use no more vCPUs, so the solver's packing stays
+    // unless the canonical one is also smaller.
+    const quota = isRegionalGroup(key) && quotaRegions.has(regionOf(current[0]!.option));
     const better =
       repacked !== undefined &&
       repacked.cost <= cost * (1 + COST_TOLERANCE) &&
-      repacked.instances < instances &&
-      (!isRegionalGroup(key) || !quotaRegions.has(regionOf(current[0]!.option)) || repacked.vcpu <= vcpu);
+      (quota ? repacked.instances < instances && repacked.vcpu <= vcpu : true);
     out.push(...(better ? repacked.allocations : current.map(({ option, count, replicas: r }) => ({ option, count, replicas: r }))));
   }
   return out;

@@ -16,13 +16,18 @@
  * gives group sums that satisfy this model at the same cost, and group sums Y_g within the
  * group's slots can always be spread over its options (y_j <= f_j n_j). It has one replica column
  * per group instead of one per option: far fewer symmetric ways to write the same placement, so
- * the solver proves the optimum several times faster. The plan's own solve stays on model.ts: its
- * placement (not just its cost) is what the plan records, byte for byte.
+ * the solver proves the optimum several times faster, so plans are solved on it too
+ * (optimize.ts, except under a disruption budget, which needs per-option replicas): a second solve
+ * breaks ties between groups canonically (`tieBreak` below), and consolidate.ts picks the hosts
+ * within each group.
  */
 import type { PlacementOption } from "./options";
 import { providerReplicaCap, regionKey, spotReplicaCap, type OverheadRates, type PlacementConstraints } from "./model";
 import { groupOptions, isRegionalGroup } from "./reduce";
 import { HOURS_PER_MONTH } from "../util/units";
+
+/** Costs within the solver's absolute gap (solver.ts: 1e-6 $/hour) are the same optimum. */
+const TIE_TOLERANCE_USD = 1e-6;
 
 export interface GroupModel {
   /** CPLEX LP text: instance counts `n${j}`, group replicas `g${i}`. */
@@ -31,7 +36,21 @@ export interface GroupModel {
   groups: Array<{ options: number[]; provider: string; spot: boolean; region?: string }>;
 }
 
-export function buildGroupModel(options: readonly PlacementOption[], replicas: number, c: PlacementConstraints, rates: OverheadRates, separateRegions: ReadonlySet<string>): GroupModel {
+/**
+ * `tieBreak`: the canonical tie-break among optimal placements (optimize.ts). The model then keeps
+ * only placements that cost at most `optimum` (the optimum's hourly cost, plus the solver's
+ * absolute gap of 1e-6 $/hour) and minimises sum_i (i+1) Y_i instead: replicas go to groups early in
+ * the sorted group order (provider, lifecycle, region), whichever optimal solution the first solve
+ * happened to find.
+ */
+export function buildGroupModel(
+  options: readonly PlacementOption[],
+  replicas: number,
+  c: PlacementConstraints,
+  rates: OverheadRates,
+  separateRegions: ReadonlySet<string>,
+  tieBreak?: { optimum: number },
+): GroupModel {
   const keyed = groupOptions(options.map((o, j) => ({ o, j })), separateRegions, (x) => x.o);
   const keys = [...keyed.keys()].sort();
   const groups = keys.map((key) => {
@@ -49,7 +68,9 @@ export function buildGroupModel(options: readonly PlacementOption[], replicas: n
   const costTerms = terms([...options.map((o, j) => [o.hourlyUsd, `n${j}`] as const), ...opened.map((r, i) => [rates.get(r)!, `z${i}`] as const)]);
   const sumOf = (pick: (g: GroupModel["groups"][number]) => boolean) => terms(groups.flatMap((g, i) => (pick(g) ? [[1, `g${i}`] as const] : [])));
 
-  const lines = ["Minimize", ` obj: ${costTerms}`, "Subject To"];
+  const objective = tieBreak ? terms(groups.map((_, i) => [i + 1, `g${i}`] as const)) : costTerms;
+  const lines = ["Minimize", ` obj: ${objective}`, "Subject To"];
+  if (tieBreak) lines.push(` optimal: ${costTerms} <= ${tieBreak.optimum + TIE_TOLERANCE_USD}`);
   groups.forEach((g, i) => lines.push(` slots${i}: g${i} ${g.options.map((j) => `- ${options[j]!.fit} n${j}`).join(" ")} <= 0`));
   lines.push(` demand: ${sumOf(() => true)} = ${replicas}`);
   const cap = providerReplicaCap(replicas, c);

@@ -32,10 +32,20 @@ export function reduceOptions(options: readonly PlacementOption[], separateRegio
  */
 export function groupOptions<T>(items: readonly T[], quotaRegions: ReadonlySet<string>, optionOf: (item: T) => PlacementOption): Map<string, T[]> {
   const groups = new Map<string, T[]>();
+  // Keys per (provider, region), built once: ~95k options share a few hundred of them, and two
+  // fresh strings per option were a large part of a plan's garbage.
+  const keysOf = new Map<string, Map<string, Record<PlacementOption["lifecycle"], string>>>();
   for (const item of items) {
     const option = optionOf(item);
-    const regional = quotaRegions.has(`${option.offer.provider}/${option.offer.region}`);
-    const key = `${option.offer.provider}|${option.lifecycle}|${regional ? option.offer.region : "*"}`;
+    const { provider, region } = option.offer;
+    let regions = keysOf.get(provider);
+    if (!regions) keysOf.set(provider, (regions = new Map()));
+    let keys = regions.get(region);
+    if (!keys) {
+      const where = quotaRegions.has(`${provider}/${region}`) ? region : "*";
+      regions.set(region, (keys = { "on-demand": `${provider}|on-demand|${where}`, spot: `${provider}|spot|${where}` }));
+    }
+    const key = keys[option.lifecycle];
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
     group.push(item);

@@ -15,7 +15,8 @@ const NOBODY = 65534;
 
 /** The CLI in a process of its own, as an unprivileged user. */
 function cliAsUser(dir: string, ...argv: string[]): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "provider/cli/main.ts"), ...argv], {
+  // --liftoff-only as bin/multicloud.js sets it: the one solve then compiles HiGHS in a fraction of the CPU.
+  const r = spawnSync(process.execPath, ["--liftoff-only", "--import", "tsx", path.join(root, "provider/cli/main.ts"), ...argv], {
     cwd: root,
     encoding: "utf8",
     env: { PATH: process.env.PATH, HOME: dir, MULTICLOUD_CACHE_DIR: path.join(dir, "cache"), MULTICLOUD_ACTOR: "unprivileged", MULTICLOUD_OFFLINE: "1" },
