@@ -16,6 +16,7 @@
  * Subscription: AZURE_SUBSCRIPTION_ID. Endpoint: MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT (default
  * https://management.azure.com; a loopback address, a test's fake, is not authenticated).
  */
+import { proxiedFetch } from "../../core/prices/proxy";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { PhysicalNames } from "../../core/backup/naming";
 import { UserError } from "../../core/util/errors";
@@ -32,11 +33,6 @@ interface PipelineRun {
   status?: string;
   runStart?: string;
   parameters?: Record<string, string>;
-}
-
-function isLoopback(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
 }
 
 const byHand = (factory = "FACTORY", group = "GROUP") =>
@@ -64,8 +60,10 @@ export async function lastDataFactoryRun(names: PhysicalNames | undefined, env: 
   let runs: PipelineRun[];
   try {
     const headers: Record<string, string> = { "content-type": "application/json" };
-    if (!isLoopback(endpoint)) headers.authorization = `Bearer ${(await new DefaultAzureCredential().getToken("https://management.azure.com/.default")).token}`;
-    const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(query) });
+    // Always signed, wherever MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT points (a proxy or private
+    // endpoint still needs the token), and through HTTPS_PROXY like every other live call.
+    headers.authorization = `Bearer ${(await new DefaultAzureCredential().getToken("https://management.azure.com/.default")).token}`;
+    const res = await proxiedFetch(url, { method: "POST", headers, body: JSON.stringify(query) });
     const body = (await res.json()) as { value?: PipelineRun[]; error?: { code?: string; message?: string } };
     if (!res.ok) throw new Error(`${res.status} ${body.error?.code ?? ""}: ${body.error?.message ?? ""}`);
     runs = body.value ?? [];

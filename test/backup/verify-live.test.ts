@@ -17,6 +17,7 @@ import { startFakeS3, type FakeS3 } from "../fakes/s3";
 import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
 import { startFakeStorageTransfer, type FakeStorageTransfer } from "../fakes/storage-transfer";
 import { startFakeDataFactory, type FakeDataFactory } from "../fakes/data-factory";
+import { FakeManagedIdentity } from "../fakes/azure-arm-triggers";
 import { CLOUDS } from "../../clouds/registry";
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -36,6 +37,7 @@ let gcs: FakeGcs;
 let azurite: Azurite;
 let sts: FakeStorageTransfer;
 let adf: FakeDataFactory;
+const identity = new FakeManagedIdentity("fake-arm-token", "fake-identity-header-secret");
 const savedEnv = { ...process.env };
 
 /** A project with a stack config, as `pulumi stack init prod` leaves it. */
@@ -55,6 +57,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-verify-"));
   [s3, gcs, azurite, sts] = await Promise.all([startFakeS3({ maxPageSize: 3 }), startFakeGcs({ maxPageSize: 2 }), startAzurite(), startFakeStorageTransfer()]);
   adf = await startFakeDataFactory();
+  await identity.start();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ACCESS_KEY_ID: "AKIDLOOPBACKTEST",
@@ -66,12 +69,15 @@ beforeAll(async () => {
     GOOGLE_CLOUD_PROJECT: "shop-prod",
     MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT: adf.url,
     AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-0000000000aa",
+    // The ARM token comes through @azure/identity's real chain, from a fake App Service managed identity.
+    IDENTITY_ENDPOINT: identity.endpoint,
+    IDENTITY_HEADER: identity.header,
   });
 });
 
 afterAll(async () => {
   process.env = savedEnv;
-  await Promise.all([s3?.close(), gcs?.close(), azurite?.close(), sts?.close(), adf?.close()]);
+  await Promise.all([s3?.close(), gcs?.close(), azurite?.close(), sts?.close(), adf?.close(), identity.stop()]);
 });
 
 describe("backup verify --live, S3 source backed up into GCS", () => {
@@ -270,6 +276,8 @@ describe("the last successful Data Factory run of a Blob backup (Pipeline Runs -
       { runId: "other", pipelineName: "another-pipeline", status: "Succeeded", runStart: "2026-11-22T00:00:00Z" },
     ]);
     expect(await lastRun()).toEqual({ startedAt: new Date("2026-11-20T06:00:00Z"), run: `pipeline run run-2 of ${names.dns(63, "adf")}/backup-copy` });
+    // Signed with the deployer's ARM token, from the credential chain (never skipped for a loopback endpoint).
+    expect(identity.requests.at(-1)).toEqual({ resource: "https://management.azure.com", apiVersion: "2019-08-01" });
     const body = JSON.parse(adf.requests.at(-1)!.body);
     expect(body.filters).toEqual([
       { operand: "PipelineName", operator: "Equals", values: ["backup-copy"] },
