@@ -44,6 +44,17 @@ describe("compliance.residency", () => {
     await expect(run).rejects.toThrow(/compliance\.residency ruled out 7/);
   });
 
+  it("names residency among the constraints to relax when it conflicts with another, with the cost without it", async () => {
+    // Only Switzerland is allowed: Azure alone has a region there, so two providers are impossible.
+    const run = planWorkload({ ...SPEC, constraints: { minProviders: 2 }, compliance: { residency: ["ch"] } }, catalogOf(OFFERS), CLOUDS);
+    await expect(run).rejects.toBeInstanceOf(InfeasibleError);
+    const err = (await run.catch((e: unknown) => e)) as InfeasibleError;
+    // Without minProviders: 4 x $0.13/h in switzerlandnorth = $379.60/month. Without residency:
+    // 3 replicas on gcp us-central1 ($0.09) + 1 on aws us-east-1 ($0.10) = $0.37/h = $270.10/month.
+    expect(err.message).toMatch(/constraints\.minProviders \(2; without it the cheapest plan costs \$379\.60\/month\)/);
+    expect(err.message).toMatch(/compliance\.residency \(ch; without it the cheapest plan costs \$270\.10\/month\)/);
+  });
+
   it("holds a pinned plan to the rules", async () => {
     const plan = await planWorkload(SPEC, catalogOf(OFFERS), CLOUDS);
     const strict = validateSpec({ ...SPEC, compliance: { residency: ["eu"] } }, catalogOf(OFFERS), CLOUDS);

@@ -18,6 +18,14 @@ interface Relaxation {
   /** How it reads in the spec, e.g. `0.6` or `vcpu 64`. */
   value: string;
   relax: (c: PlacementConstraints) => PlacementConstraints;
+  /** Residency is a filter on the options, not a model constraint: relaxing it solves over these. */
+  widened?: WidenedOptions;
+}
+
+/** The options (and regions' fixed costs) of the spec without its residency rule. */
+export interface WidenedOptions {
+  options: readonly PlacementOption[];
+  rates: OverheadRates;
 }
 
 export function noEligibleOptionsError(spec: WorkloadSpec, exclusions: Exclusions, offersConsidered: number): InfeasibleError {
@@ -43,12 +51,28 @@ export async function diagnoseInfeasibility(
   constraints: PlacementConstraints,
   limits: SolveLimits,
   overheads?: OverheadRates,
+  withoutResidency?: () => WidenedOptions,
 ): Promise<InfeasibleError> {
   const relaxations = relaxationsOf(constraints);
+  // Residency is relaxed like any other constraint (DESIGN.md "Compliance and audit"), over the
+  // options the residency filter removed (built only if a diagnosis needs them).
+  const residency = spec.compliance?.residency;
+  if (residency && withoutResidency) {
+    let widened: WidenedOptions | undefined;
+    relaxations.push({
+      path: "compliance.residency",
+      value: residency.join(", "),
+      relax: (c) => c,
+      get widened() {
+        return (widened ??= withoutResidency());
+      },
+    });
+  }
   const replicas = spec.demand.replicas;
   const cheapestWithout = async (chosen: Relaxation[]): Promise<number | undefined> => {
     const relaxed = chosen.reduce((c, r) => r.relax(c), constraints);
-    const result = await solveMip(buildModel(options, replicas, relaxed, undefined, overheads).lp, limits);
+    const wide = chosen.find((r) => r.widened)?.widened;
+    const result = await solveMip(buildModel(wide?.options ?? options, replicas, relaxed, undefined, wide?.rates ?? overheads).lp, limits);
     return result.status === "infeasible" ? undefined : result.objective * HOURS_PER_MONTH;
   };
 

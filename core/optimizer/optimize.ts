@@ -17,7 +17,7 @@ import { compareOptions } from "./reduce";
 import { buildModel, constraintsOfSpec, regionKey, type OverheadRates, type PlacementConstraints } from "./model";
 import type { RegionOverheads } from "../plan/overheads";
 import { solveMip, timeLimitFromEnv, type SolveLimits, type SolveResult, type SolveStatus } from "./solver";
-import { reduceCandidates } from "./candidates";
+import { reduceCandidates, widenedCandidates } from "./candidates";
 import { explainPlacement, type Explanation } from "./explain";
 import { buildGroupModel, type GroupModel } from "./group-model";
 import { diagnoseInfeasibility, noEligibleOptionsError } from "./infeasibility";
@@ -162,7 +162,8 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
   const cheapest = await solveMip(model.lp, limits);
   if (cheapest.status === "infeasible") {
     if (keep) throw new InfeasibleError(`infeasible: no placement keeps ${keep.minKept} replicas where they are and meets every constraint`, ["keep"]);
-    throw await diagnoseInfeasibility(spec, candidates, constraints, limits, rates);
+    const withoutResidency = settings.allowedRegion && spec.compliance?.residency ? () => widenedCandidates(spec, catalog.offers, { spot: false }, settings.overheads, quotaRegions) : undefined;
+    throw await diagnoseInfeasibility(spec, candidates, constraints, limits, rates, withoutResidency);
   }
   const canonical = grouped && cheapest.status === "optimal" ? await tieBroken(candidates, replicas, constraints, rates, separateRegions, cheapest, limits) : cheapest;
   const solved = grouped ? groupAllocations(candidates, grouped, canonical.values) : optionAllocations(candidates, canonical.values);
