@@ -7,7 +7,6 @@
  * For each provider present in the file, the file replaces every other price source.
  */
 import * as fs from "node:fs";
-import { parse } from "csv-parse/sync";
 import { ARCHES, compareOffers, offerKey, type Arch, type Catalog, type InstanceOffer } from "./offer";
 import type { CloudSet } from "../clouds/cloud-set";
 import { UserError, didYouMean } from "../util/errors";
@@ -60,6 +59,11 @@ function readError(file: string, err: unknown): UserError {
   return new UserError(code === "ENOENT" ? `catalog file not found: ${file}` : `cannot read catalog file ${file}: ${(err as Error).message}`);
 }
 
+/** csv-parse, loaded only for a file with quotes (a plan without such a file never needs it). */
+function parseQuotedCsv(text: string, options: import("csv-parse/sync").Options): unknown {
+  return (require("csv-parse/sync") as typeof import("csv-parse/sync")).parse(text, options);
+}
+
 /** Parses catalog CSV text; `file` names it in messages, `asOf` dates its prices. */
 export function parseCatalogCsv(text: string, file: string, asOf: string, clouds: CloudSet): Catalog {
   // Quote-free text (what `prices export` writes) is scanned in place (./csv-fast.ts) after its
@@ -67,7 +71,7 @@ export function parseCatalogCsv(text: string, file: string, asOf: string, clouds
   const scan = text.includes('"') ? undefined : plainHeader(text);
   let records: string[][];
   try {
-    records = scan ? [scan.header] : text.includes('"') ? (parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][]) : splitPlainCsv(text);
+    records = scan ? [scan.header] : text.includes('"') ? (parseQuotedCsv(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][]) : splitPlainCsv(text);
   } catch (err) {
     throw new UserError(`${file}: not valid CSV: ${(err as Error).message}`);
   }

@@ -2,7 +2,6 @@
  * Human renderings of a plan: a terminal table and pull-request markdown. JSON is the plan itself.
  * Renderers are pure (the clock is passed in) so that golden-file tests pin their output.
  */
-import Table from "cli-table3";
 import { UNNAMED_GPU, type Plan } from "./plan";
 import { HOURS_PER_MONTH, usd } from "../util/units";
 import type { OutputFormat } from "../util/cli-choices";
@@ -122,6 +121,8 @@ function optional(line: string | undefined): string[] {
 }
 
 function renderTable(plan: Plan, now: Date): string {
+  // Loaded here, not at import: a plan printed as JSON or markdown does not need it (~6 ms to load).
+  const Table = require("cli-table3") as typeof import("cli-table3");
   const table = new Table({
     head: headings(plan),
     style: { head: [], border: [], compact: true },
