@@ -8,17 +8,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
-import { run } from "../provider/cli/main";
 import { catalogCsv, offer } from "./helpers/catalog";
+import { cli } from "./helpers/cli";
 
 const root = path.resolve(__dirname, "..");
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "mc-cli-"));

@@ -7,17 +7,11 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { run } from "../provider/cli/main";
 import { catalogCsv, offer } from "./helpers/catalog";
 import type { InstanceOffer } from "../core/catalog/offer";
 import { CLOUDS } from "../clouds/registry";
+import { cli } from "./helpers/cli";
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const STACK = `# Production stack: reviewed by the infra team.
 config:

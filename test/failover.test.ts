@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { planWorkload, validateSpec, type Plan } from "../core";
 import { failoverDrill } from "../core/failover/drill";
-import { run } from "../provider/cli/main";
+import { cliWith } from "./helpers/cli";
 import { CLOUDS } from "../clouds/registry";
 import { catalogCsv, catalogOf, offer } from "./helpers/catalog";
 
@@ -140,12 +140,7 @@ describe("failover drill vs a recount from the plan", () => {
 });
 
 describe("multicloud failover", () => {
-  async function cli(argv: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-    return { code, stdout, stderr };
-  }
+  const cli = (argv: string[]) => cliWith(undefined, argv);
   function files(spec: Record<string, unknown>) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-failover-"));
     fs.writeFileSync(path.join(dir, "prices.csv"), catalogCsv(OFFERS));

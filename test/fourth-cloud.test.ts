@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../provider/cli/main";
+import { cliWith } from "./helpers/cli";
 import { CLOUDS } from "../clouds/registry";
 import { FOUR_CLOUDS } from "./fixtures/fourth-cloud/registry";
 import { parseCatalogCsv, validateSpec, planWorkload, type Plan } from "../core";
@@ -39,12 +39,7 @@ function scenario(): { dir: string; spec: string; catalog: string } {
   return { dir, spec, catalog };
 }
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) }, FOUR_CLOUDS);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => cliWith(FOUR_CLOUDS, argv);
 
 describe("a fourth cloud from one folder and one registry line", () => {
   it("plans across it from the CLI: exact, the burstable rule applied, the constraints held", async () => {

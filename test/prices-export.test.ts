@@ -6,18 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { run } from "../provider/cli/main";
 import { catalogToCsv, parseCatalogCsv } from "../core/catalog/csv";
 import { loadSnapshot } from "../core/catalog/snapshot";
 import { CLOUDS } from "../clouds/registry";
 import { offer } from "./helpers/catalog";
+import { cli } from "./helpers/cli";
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 

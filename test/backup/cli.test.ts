@@ -2,17 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../../provider/cli/main";
 import { packagePath } from "../../core/util/package-root";
+import { cli } from "../helpers/cli";
 
 const EXAMPLE = packagePath("examples", "backup", "backup.yaml");
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 function specFile(text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-backup-"));

@@ -12,17 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { CLOUDS } from "../../clouds/registry";
 import { copyObjects } from "../../kit/backup/storage";
-import { run } from "../../provider/cli/main";
 import { startFakeGcs, type FakeGcs } from "../fakes/gcs";
 import { startFakeS3, type FakeS3 } from "../fakes/s3";
 import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
+import { cli } from "../helpers/cli";
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const T0 = new Date("2026-11-01T00:00:00Z");
 const T1 = new Date("2026-11-05T00:00:00Z");

@@ -11,7 +11,6 @@ import * as path from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { physicalNames } from "../../core/backup/naming";
-import { run } from "../../provider/cli/main";
 import { startFakeGcs, type FakeGcs } from "../fakes/gcs";
 import { startFakeS3, type FakeS3 } from "../fakes/s3";
 import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
@@ -19,13 +18,8 @@ import { startFakeStorageTransfer, type FakeStorageTransfer } from "../fakes/sto
 import { startFakeDataFactory, type FakeDataFactory } from "../fakes/data-factory";
 import { FakeManagedIdentity } from "../fakes/azure-arm-triggers";
 import { CLOUDS } from "../../clouds/registry";
+import { cli } from "../helpers/cli";
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const T0 = new Date("2026-11-20T00:00:00Z");
 const LAST_RUN = "2026-11-20T06:00:00Z";

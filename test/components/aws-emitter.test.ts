@@ -29,6 +29,7 @@ describe("onDemandPercentAboveBase", () => {
         expect(100 - pct).toBeLessThanOrEqual(planSpot);
         if (pct > 0) expect(100 - (pct - 1)).toBeGreaterThan(planSpot);
       }),
+      { seed: 20261128, numRuns: 200 },
     );
   });
 });
@@ -48,6 +49,7 @@ describe("awsRanges", () => {
         expect(r.public).toBe(`${a}.${b}.32.0/20`);
         expect(r.subnets).toEqual([`${a}.${b}.0.0/20`, `${a}.${b}.16.0/20`]);
       }),
+      { seed: 20261128, numRuns: 200 },
     );
   });
 });

@@ -283,12 +283,14 @@ describe("loadBalancerName", () => {
         expect(n.startsWith("internal-")).toBe(false);
         expect(loadBalancerName(name, port === undefined ? undefined : String(port))).toBe(n);
       }),
+      { seed: 20261128, numRuns: 200 },
     );
     fc.assert(
       fc.property(logical, logical, (a, b) => {
         fc.pre(a !== b && !a.startsWith("internal-") && !b.startsWith("internal-"));
         expect(loadBalancerName(a)).not.toBe(loadBalancerName(b));
       }),
+      { seed: 20261129, numRuns: 200 },
     );
   });
 });

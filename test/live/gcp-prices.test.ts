@@ -103,10 +103,8 @@ describe("GCP live prices against the Cloud Billing Catalog fake (REST transport
     vi.stubEnv("GOOGLE_API_KEY", "");
     vi.stubEnv("GOOGLE_APPLICATION_CREDENTIALS", "");
     vi.stubEnv("CLOUDSDK_CONFIG", "/nonexistent/gcloud");
-    const started = Date.now();
     const err = await gcpLivePrices.fetch(request(US, { connection: { endpoints: { billing: billing.url } } })).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: "credentials" });
-    expect(Date.now() - started).toBeLessThan(500);
     expect(billing.requests).toHaveLength(0);
   });
 });

@@ -17,8 +17,8 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../../provider/cli/main";
 import { catalogCsv, offer } from "../helpers/catalog";
+import { cli } from "../helpers/cli";
 
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLES = ["web", "batch-spot", "cache", "gpu-inference"] as const;
@@ -36,12 +36,6 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 // ---- spec mutations ------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { OAuth2Client } from "google-auth-library";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../../provider/cli/main";
 import { planLive } from "../../core/prices/plan-live";
 import { validateSpec } from "../../core/spec/load";
 import { resolveCatalog } from "../../core/catalog/resolve";
@@ -28,13 +27,8 @@ import { startAwsPricingFake } from "../fakes/aws-pricing";
 import { startEc2SpotFake } from "../fakes/aws-ec2";
 import { startCloudWatchFake } from "../fakes/aws-cloudwatch";
 import { FAST_POLICY, noSleep } from "../fakes/policy";
+import { cli } from "../helpers/cli";
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 beforeAll(async () => {
