@@ -188,6 +188,20 @@ describe("GCP traffic: one passthrough load balancer per region", () => {
     for (const fr of h.ofType(T.fr)) expect(fr.inputs.ports).toEqual(["8080"]);
   });
 
+  // Forwarding rules take labels (`gcloud compute forwarding-rules update --update-labels`,
+  // https://cloud.google.com/sdk/gcloud/reference/compute/forwarding-rules/update; label rules in
+  // test/conformance/gcp.test.ts "gcp-labels"): the load balancer is labelled like the instances.
+  it("labels each region's forwarding rule with the workload's labels, as its instance templates", async () => {
+    const { h } = await deploy(gcpTwoRegions(TRAFFIC));
+    for (const region of REGIONS) {
+      const [fr] = inRegion(h, T.fr, region);
+      const templates = h.ofType(T.template).filter((t) => t.name.startsWith(`web-gcp-${region}-`));
+      expect(templates.length, region).toBeGreaterThan(0);
+      expect(fr!.inputs.labels, region).toEqual(templates[0]!.inputs.labels);
+      expect(Object.keys(fr!.inputs.labels ?? {}).length, region).toBeGreaterThan(0);
+    }
+  });
+
   it("uses an https probe with its path, and an interval of 30 s with the same timeout", async () => {
     const { h } = await deploy(gcpTwoRegions({ port: 443, healthCheck: { protocol: "https", path: "/ready", intervalSeconds: 30, unhealthyThreshold: 5 } as Traffic["healthCheck"] }));
     for (const hc of h.ofType(T.hc)) {
