@@ -5,7 +5,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "csv-parse/sync";
 import { cmp, compareOffers, type Arch, type InstanceOffer } from "../catalog/offer";
 import { round } from "../util/round";
 
@@ -24,6 +23,8 @@ export function readCsv(sourcesDir: string, relativePath: string, requiredColumn
     return header;
   };
   // trim: some upstream names carry trailing blanks (`Standard_NM16ads_MA35D  `).
+  // Loaded here, not at import: the adapters import this module on every plan, which reads no CSV.
+  const { parse } = require("csv-parse/sync") as typeof import("csv-parse/sync");
   return parse(text, { columns: checkHeader, skip_empty_lines: true, trim: true }) as CsvRow[];
 }
 

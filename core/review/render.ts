@@ -2,7 +2,6 @@
  * Renderings of a plan review: a terminal table, markdown for a pull-request comment (a headline
  * with the monthly delta, the allocation diff, details in a collapsible block), and JSON. Pure.
  */
-import Table from "cli-table3";
 import { usd } from "../util/units";
 import type { PlanReview } from "./review";
 
@@ -30,6 +29,8 @@ function details(r: PlanReview, stackConfig: string): string[] {
 export function renderReviewTable(r: PlanReview, stackConfig: string): string {
   const out = [headline(r, stackConfig)];
   if (r.changes.length > 0) {
+    // Loaded here, not at import: a review printed as JSON or markdown does not need it.
+    const Table = require("cli-table3") as typeof import("cli-table3");
     const t = new Table({ head: HEADINGS, style: { head: [], border: [], compact: true } });
     t.push(...rows(r));
     out.push(t.toString());
