@@ -1,0 +1,23 @@
+/**
+ * Runs in every test worker before its test file (vitest `setupFiles`). Two costs of the test
+ * harness itself, not of the code under test, measured on test/components/workload.pinned.test.ts:
+ *
+ * - @pulumi/pulumi records `new Error().stack` on every promise it wraps (runtime/debuggable.js,
+ *   for its promise-leak report), and vitest maps every frame of every stack through source maps:
+ *   3.0 of the file's 12 s of tests. Those stacks are printed only in a leak report, so they get
+ *   V8's plain format; every other stack (a failing test's) is still source-mapped.
+ * - @pulumi/pulumi loads the TypeScript compiler and arborist at import, for closure
+ *   serialization only: the plugin's own deferral (provider/defer-closure-deps.ts) saves ~0.6 s
+ *   in each of the ~40 files that import the SDK; a test that serializes a closure still gets them.
+ */
+import "../../provider/defer-closure-deps";
+
+const sourceMapped = Error.prepareStackTrace;
+const PULUMI_DEBUG_STACK = /[/\\]@pulumi[/\\]pulumi[/\\]runtime[/\\]debuggable\.js$/;
+
+Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => {
+  if (PULUMI_DEBUG_STACK.test(sites[0]?.getFileName() ?? "") || !sourceMapped) {
+    return `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
+  }
+  return sourceMapped(error, sites);
+};
