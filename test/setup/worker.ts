@@ -10,8 +10,15 @@
  * - @pulumi/pulumi loads the TypeScript compiler and arborist at import, for closure
  *   serialization only: the plugin's own deferral (provider/defer-closure-deps.ts) saves ~0.6 s
  *   in each of the ~40 files that import the SDK; a test that serializes a closure still gets them.
+ * - HiGHS's WebAssembly stays on V8's baseline compiler, as in the CLI (bin/multicloud.js): each
+ *   file compiles it anew, and tiering up to TurboFan cost more CPU than it saved, even in the
+ *   property tests' hundreds of solves (six heavy files: 42.6 -> 35.2 s of CPU). Same results:
+ *   WebAssembly computes the same values whichever compiler runs it.
  */
+import * as v8 from "node:v8";
 import "../../provider/defer-closure-deps";
+
+v8.setFlagsFromString("--liftoff-only");
 
 const sourceMapped = Error.prepareStackTrace;
 const PULUMI_DEBUG_STACK = /[/\\]@pulumi[/\\]pulumi[/\\]runtime[/\\]debuggable\.js$/;
