@@ -12,6 +12,7 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: workers,
     minWorkers: workers,
+    globalSetup: ["test/setup/build.ts"],
     setupFiles: ["test/setup/worker.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,7 +1,7 @@
 /**
  * A log the user cannot write (a read-only file, a read-only folder) is an error before the stack
  * config changes: the config stays byte-identical. Permissions do not bind root, so when the tests
- * run as root the CLI runs as `nobody` in a real process (node --import tsx provider/cli/main.ts).
+ * run as root the CLI runs as `nobody` in a real process (bin/multicloud.js, as users run it).
  */
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
@@ -15,8 +15,7 @@ const NOBODY = 65534;
 
 /** The CLI in a process of its own, as an unprivileged user. */
 function cliAsUser(dir: string, ...argv: string[]): { code: number | null; stderr: string } {
-  // --liftoff-only as bin/multicloud.js sets it: the one solve then compiles HiGHS in a fraction of the CPU.
-  const r = spawnSync(process.execPath, ["--liftoff-only", "--import", "tsx", path.join(root, "provider/cli/main.ts"), ...argv], {
+  const r = spawnSync(process.execPath, [path.join(root, "bin", "multicloud.js"), ...argv], {
     cwd: root,
     encoding: "utf8",
     env: { PATH: process.env.PATH, HOME: dir, MULTICLOUD_CACHE_DIR: path.join(dir, "cache"), MULTICLOUD_ACTOR: "unprivileged", MULTICLOUD_OFFLINE: "1" },

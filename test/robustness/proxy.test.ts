@@ -93,7 +93,7 @@ interface ChildResult {
 
 /** A TypeScript entry point of this repository in a child process whose environment is exactly `env`. */
 function runChild(args: readonly string[], env: Record<string, string>): Promise<ChildResult> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: dir, NODE_EXTRA_CA_CERTS: CA, ...env } });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: dir, NODE_EXTRA_CA_CERTS: CA, ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
@@ -106,7 +106,8 @@ function runChild(args: readonly string[], env: Record<string, string>): Promise
 
 /** `multicloud plan --live` with the endpoints at the fronts, and `extra` (the proxy variables). HOME has no ~/.aws, no gcloud. */
 function planLive(extra: Record<string, string>, cache: string): Promise<ChildResult> {
-  return runChild(["provider/cli/main.ts", "plan", path.join(dir, "web.yaml"), "--live", "--live-timeout", "60", "--format", "json"], {
+  // The CLI as users run it (bin/ on the build that test/setup/build.ts keeps current).
+  return runChild([path.join(ROOT, "bin", "multicloud.js"), "plan", path.join(dir, "web.yaml"), "--live", "--live-timeout", "60", "--format", "json"], {
     MULTICLOUD_CACHE_DIR: path.join(dir, cache),
     AWS_ACCESS_KEY_ID: "AKIDFAKEFAKEFAKE",
     AWS_SECRET_ACCESS_KEY: "fake-secret",
@@ -177,7 +178,7 @@ describe("HTTPS_PROXY and NO_PROXY on every live call (CLI in its own process)",
     const authority = new URL(arm.url).host;
     try {
       const read = (extra: Record<string, string>) =>
-        runChild(["test/robustness/azure-metrics-child.ts"], { MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT: arm.url, SCALE_SET_ID: VMSS, METRICS_START: String(T0), HTTPS_PROXY: proxy.url, ...extra });
+        runChild(["--import", "tsx", "test/robustness/azure-metrics-child.ts"], { MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT: arm.url, SCALE_SET_ID: VMSS, METRICS_START: String(T0), HTTPS_PROXY: proxy.url, ...extra });
       const proxied = await read({});
       expect(proxied.stdout).toBe('{"cpuSamples":24}\n');
       expect(proxy.tunnels.filter((t) => t === authority).length).toBeGreaterThan(0);
