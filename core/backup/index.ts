@@ -5,7 +5,7 @@
  *
  * Prices come from the storage snapshot (prices.ts) unless a caller passes its own.
  */
-import { readYamlFile } from "../spec/load";
+import { readYamlFile, rejectOutputPlaceholders } from "../spec/load";
 import { loadStoragePrices, type StoragePrices } from "./prices";
 import { validateBackupFile, validateBackupSpec, type BackupSpec } from "./spec";
 import type { CloudSet } from "../clouds/cloud-set";
@@ -38,6 +38,7 @@ export function planBackupArgs(name: string, input: unknown, clouds: CloudSet, o
 export function planBackupFile(file: string, clouds: CloudSet, options: BackupPlanOptions = {}): { spec: BackupSpec; plan: BackupPlan } {
   const prices = options.prices ?? loadStoragePrices();
   const { data, locate } = readYamlFile(file, "backup spec");
+  rejectOutputPlaceholders(data, locate, "backup spec");
   const { name, ...spec } = validateBackupFile(data, { clouds, prices, now: options.now ?? new Date(), locate });
   return { spec, plan: planBackup(name, spec, prices, clouds) };
 }

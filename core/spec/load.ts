@@ -11,6 +11,7 @@ import { checkSpecAgainstCatalog } from "./semantic";
 import type { Catalog } from "../catalog/offer";
 import type { CloudSet } from "../clouds/cloud-set";
 import { UserError } from "../util/errors";
+import { FROM_OUTPUT } from "./traffic";
 
 /** Maps a field path to "file:line" for messages; absent for in-memory specs. */
 export type Locator = (path: IssuePath) => string | undefined;
@@ -67,7 +68,28 @@ function validateSpecData(data: unknown, name: string, catalog: Catalog, clouds:
   if (looksLikeBackupSpec(data)) {
     throw new UserError(`${name}: this is a backup spec (it has source and sizeGiB, no demand): use \`multicloud backup plan ${name === STDIN_NAME ? "FILE" : name}\``);
   }
+  rejectOutputPlaceholders(data, locate, "workload spec");
   return validateSpec(data, catalog, clouds, locate);
+}
+
+/**
+ * FROM_OUTPUT ("(output)") is what the components put where a Pulumi program gave an Output (a tag
+ * value, a DNS zone id): the core then checks only that the value is there. In a spec file it can
+ * only be the user's own text, which no resource would ever replace: refused, naming each field.
+ */
+export function rejectOutputPlaceholders(data: unknown, locate: Locator, what: string): void {
+  const problems: SpecProblem[] = [];
+  const walk = (value: unknown, path: IssuePath): void => {
+    if (value === FROM_OUTPUT) {
+      problems.push({ path, message: `"${FROM_OUTPUT}" stands for a value another Pulumi resource computes, which a spec file cannot give: write the value itself` });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, [...path, i]));
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+    }
+  };
+  walk(data, []);
+  if (problems.length > 0) throw specError(problems, locate, what);
 }
 
 /** A cross-cloud backup spec (examples/backup): `source` and `sizeGiB`, and no workload `demand`. */
