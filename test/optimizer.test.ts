@@ -119,10 +119,28 @@ describe("exact reduction", () => {
       offer({ provider: "aws", region: "a", instanceType: "cheap-big", vcpu: 4, memoryGiB: 16, onDemandHourlyUsd: 0.1 }), // dominates small
     ];
     const { options } = placementOptions(spec, offers);
-    expect(reduceOptions(options, new Set()).map((o) => o.offer.instanceType)).toEqual(["big", "cheap-big"]);
+    // big (4 replicas, $0.38) also goes: two cheap-big instances host as many for $0.20.
+    expect(reduceOptions(options, new Set()).map((o) => o.offer.instanceType)).toEqual(["cheap-big"]);
     // A quota on region a groups its options apart, where vCPUs count too: small (2 vCPU) is no
     // longer dominated by cheap-big (4 vCPU), and region b keeps its own frontier.
     expect(reduceOptions(options, new Set(["aws/a"])).map((o) => `${o.offer.region}/${o.offer.instanceType}`)).toEqual(["a/big", "a/cheap-big", "a/small", "b/small"]);
+  });
+
+  it("drops an option that copies of a smaller one beat strictly, and keeps exact ties", () => {
+    const spec = validateSpec({ ...base, providers: { aws: {} } }, catalogOf([offer({ provider: "aws", region: "r", instanceType: "x" })]), CLOUDS);
+    const type = (instanceType: string, replicas: number, usd: number) =>
+      offer({ provider: "aws", region: "a", instanceType, vcpu: 2 * replicas, memoryGiB: 8 * replicas, onDemandHourlyUsd: usd });
+    const offers = [
+      type("one", 1, 0.1),
+      type("two", 2, 0.2), // two "one" cost the same: an exact tie, kept (the canonical order decides ties)
+      type("three-dear", 3, 0.3000000001), // three "one" cost $0.30 < $0.3000000001: gone
+      type("four-cheap", 4, 0.39), // four "one" cost $0.40: kept
+      type("five", 5, 0.48), // 2 x four-cheap hosts 8 for $0.78, 5 x one $0.50: kept
+    ];
+    const { options } = placementOptions(spec, offers);
+    expect(reduceOptions(options, new Set()).map((o) => o.offer.instanceType)).toEqual(["five", "four-cheap", "one", "two"]);
+    // In a quota region k instances may use more vCPUs than the one they replace: nothing goes.
+    expect(reduceOptions(options, new Set(["aws/a"])).map((o) => o.offer.instanceType)).toEqual(["five", "four-cheap", "one", "three-dear", "two"]);
   });
 
   it("gives the same placement with and without reduction", async () => {

@@ -71,7 +71,26 @@ function paretoFrontier(group: PlacementOption[], vcpuMatters: boolean): Placeme
     );
     if (!dominated) frontier.push(candidate);
   }
-  return frontier;
+  return vcpuMatters ? frontier : withoutCopyDominated(frontier);
+}
+
+/**
+ * Dominance by copies: `x` can also go when k = ceil(fit_x / fit_y) instances of a smaller `y` of
+ * the group host at least x's replicas for strictly less money (k c_y < c_x). Any plan using x then
+ * costs strictly more than the same plan with each x instance replaced by at most k y instances,
+ * which every constraint also accepts (they read replicas per provider and lifecycle, or cost; a
+ * region with a fixed cost is its own group, so nothing opens): x is in no optimal plan, and the
+ * set of optimal plans, hence the canonical one, is unchanged. Not for vCPU quota groups (k
+ * instances can use more vCPUs). Strict, in whole 1e-10 dollars (prices are rounded to them), so an
+ * exact tie is never decided here. All-regions with traffic (a fixed cost per region, so a group
+ * per region): 1,244 options -> 342, plan 2.16 -> 1.68 s (median of 9 paired fresh runs, same
+ * plan); all-regions 82 -> 38.
+ */
+function withoutCopyDominated(frontier: readonly PlacementOption[]): PlacementOption[] {
+  const units = (usd: number) => Math.round(usd * 1e10);
+  return frontier.filter(
+    (x) => !frontier.some((y) => y.fit < x.fit && Math.ceil(x.fit / y.fit) * units(y.hourlyUsd) < units(x.hourlyUsd)),
+  );
 }
 
 function bestPerFit(group: readonly PlacementOption[]): Map<number, PlacementOption> {
