@@ -1,6 +1,6 @@
 /**
- * Runs in every test worker before its test file (vitest `setupFiles`). Two costs of the test
- * harness itself, not of the code under test, measured on test/components/workload.pinned.test.ts:
+ * Runs in every test worker before its test file (vitest `setupFiles`). Three costs of running
+ * the tests, not of the code under test (the first measured on test/components/workload.pinned.test.ts):
  *
  * - @pulumi/pulumi records `new Error().stack` on every promise it wraps (runtime/debuggable.js,
  *   for its promise-leak report), and vitest maps every frame of every stack through source maps:
