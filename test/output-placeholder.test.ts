@@ -4,7 +4,7 @@
  * Output, so the placeholder written in one is refused, naming each field and its line, before any
  * planning: before, `multicloud plan` accepted it as a tag value or a DNS zone id.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,9 +12,13 @@ import { cli } from "./helpers/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-output-placeholder-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+let written = 0;
+
+/** A copy of an example spec with `extra` appended, in the test's folder. */
 function withLines(source: string, extra: string): string {
-  const file = path.join(dir, `${path.basename(path.dirname(source))}-${Math.random().toString(36).slice(2)}.yaml`);
+  const file = path.join(dir, `${path.basename(path.dirname(source))}-${++written}.yaml`);
   fs.writeFileSync(file, `${fs.readFileSync(path.join(ROOT, source), "utf8").trimEnd()}\n${extra}`);
   return file;
 }

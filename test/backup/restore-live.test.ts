@@ -5,16 +5,16 @@
  * PUTs are counted at the fakes, so "never copies an object twice" is what the server saw.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { CLOUDS } from "../../clouds/registry";
 import { copyObjects } from "../../kit/backup/storage";
-import { startFakeGcs, type FakeGcs } from "../fakes/gcs";
-import { startFakeS3, type FakeS3 } from "../fakes/s3";
-import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
+import type { FakeGcs } from "../fakes/gcs";
+import type { FakeS3 } from "../fakes/s3";
+import { AZURITE_ACCOUNT, type Azurite } from "../fakes/azurite";
+import { startLiveStores, type LiveStores } from "./helpers/live-stores";
 import { cli } from "../helpers/cli";
 
 
@@ -23,36 +23,21 @@ const T1 = new Date("2026-11-05T00:00:00Z");
 const AS_OF = "2026-11-10T00:00:00Z";
 const T2 = new Date("2026-11-15T00:00:00Z");
 
+let stores: LiveStores;
 let dir: string;
 let s3: FakeS3;
 let gcs: FakeGcs;
 let azurite: Azurite;
-const savedEnv = { ...process.env };
-
-function spec(name: string, body: string): string {
-  const file = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(file, `name: ${name}\n${body}sizeGiB: 10\ndailyChangeGiB: 1\n`);
-  return file;
-}
-
+const spec = (name: string, body: string): string => stores.spec(name, body);
 const body = (text: string) => Buffer.from(text);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-restore-"));
-  [s3, gcs, azurite] = await Promise.all([startFakeS3({ maxPageSize: 3 }), startFakeGcs({ maxPageSize: 2 }), startAzurite()]);
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: s3.url,
-    AWS_ACCESS_KEY_ID: "AKIDLOOPBACKTEST",
-    AWS_SECRET_ACCESS_KEY: "loopback-secret",
-    MULTICLOUD_ENDPOINT_GCP_STORAGE: gcs.url,
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-    MULTICLOUD_BACKUP_PAGE_SIZE: "2",
-  });
+  stores = await startLiveStores("mc-restore-");
+  ({ dir, s3, gcs, azurite } = stores);
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
-  await Promise.all([s3?.close(), gcs?.close(), azurite?.close()]);
+  await stores?.stop();
 });
 
 describe("backup restore from a GCS backup onto S3", () => {

@@ -6,14 +6,14 @@
  * retries must absorb.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { physicalNames } from "../../core/backup/naming";
-import { startFakeGcs, type FakeGcs } from "../fakes/gcs";
-import { startFakeS3, type FakeS3 } from "../fakes/s3";
-import { AZURITE_ACCOUNT, startAzurite, type Azurite } from "../fakes/azurite";
+import type { FakeGcs } from "../fakes/gcs";
+import type { FakeS3 } from "../fakes/s3";
+import { AZURITE_ACCOUNT, type Azurite } from "../fakes/azurite";
+import { startLiveStores, type LiveStores } from "./helpers/live-stores";
 import { startFakeStorageTransfer, type FakeStorageTransfer } from "../fakes/storage-transfer";
 import { startFakeDataFactory, type FakeDataFactory } from "../fakes/data-factory";
 import { FakeManagedIdentity } from "../fakes/azure-arm-triggers";
@@ -25,6 +25,7 @@ const T0 = new Date("2026-11-20T00:00:00Z");
 const LAST_RUN = "2026-11-20T06:00:00Z";
 const AFTER_RUN = new Date("2026-11-20T07:00:00Z");
 
+let stores: LiveStores;
 let dir: string;
 let s3: FakeS3;
 let gcs: FakeGcs;
@@ -32,7 +33,7 @@ let azurite: Azurite;
 let sts: FakeStorageTransfer;
 let adf: FakeDataFactory;
 const identity = new FakeManagedIdentity("fake-arm-token", "fake-identity-header-secret");
-const savedEnv = { ...process.env };
+const spec = (name: string, body: string): string => stores.spec(name, body);
 
 /** A project with a stack config, as `pulumi stack init prod` leaves it. */
 function project(): string {
@@ -41,24 +42,13 @@ function project(): string {
   return path.join(dir, "Pulumi.prod.yaml");
 }
 
-function spec(name: string, body: string): string {
-  const file = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(file, `name: ${name}\n${body}sizeGiB: 10\ndailyChangeGiB: 1\n`);
-  return file;
-}
-
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-verify-"));
-  [s3, gcs, azurite, sts] = await Promise.all([startFakeS3({ maxPageSize: 3 }), startFakeGcs({ maxPageSize: 2 }), startAzurite(), startFakeStorageTransfer()]);
-  adf = await startFakeDataFactory();
+  stores = await startLiveStores("mc-verify-");
+  ({ dir, s3, gcs, azurite } = stores);
+  [sts, adf] = await Promise.all([startFakeStorageTransfer(), startFakeDataFactory()]);
   await identity.start();
+  // The last-run lookups: Storage Transfer Service and Data Factory (stores.stop() restores the environment).
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: s3.url,
-    AWS_ACCESS_KEY_ID: "AKIDLOOPBACKTEST",
-    AWS_SECRET_ACCESS_KEY: "loopback-secret",
-    MULTICLOUD_ENDPOINT_GCP_STORAGE: gcs.url,
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-    MULTICLOUD_BACKUP_PAGE_SIZE: "2",
     MULTICLOUD_ENDPOINT_GCP_STORAGETRANSFER: sts.url,
     GOOGLE_CLOUD_PROJECT: "shop-prod",
     MULTICLOUD_ENDPOINT_AZURE_MANAGEMENT: adf.url,
@@ -70,8 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
-  await Promise.all([s3?.close(), gcs?.close(), azurite?.close(), sts?.close(), adf?.close(), identity.stop()]);
+  await Promise.all([stores?.stop(), sts?.close(), adf?.close(), identity.stop()]);
 });
 
 describe("backup verify --live, S3 source backed up into GCS", () => {
