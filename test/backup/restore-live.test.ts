@@ -4,8 +4,6 @@
  * restore goes from the backup back onto the source's cloud: GCS -> S3, S3 -> GCS, S3 -> Blob.
  * PUTs are counted at the fakes, so "never copies an object twice" is what the server saw.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
@@ -24,7 +22,6 @@ const AS_OF = "2026-11-10T00:00:00Z";
 const T2 = new Date("2026-11-15T00:00:00Z");
 
 let stores: LiveStores;
-let dir: string;
 let s3: FakeS3;
 let gcs: FakeGcs;
 let azurite: Azurite;
@@ -33,7 +30,7 @@ const body = (text: string) => Buffer.from(text);
 
 beforeAll(async () => {
   stores = await startLiveStores("mc-restore-");
-  ({ dir, s3, gcs, azurite } = stores);
+  ({ s3, gcs, azurite } = stores);
 });
 
 afterAll(async () => {
