@@ -14,6 +14,7 @@ import { main } from "@pulumi/pulumi/provider";
 import { MulticloudProvider } from "./resources";
 import { servePackageResources } from "../kit/package-resources";
 import { setFlagsFromString } from "node:v8";
+import { skipUnreadPromiseStacks } from "./promise-stacks";
 
 // A `pulumi up` constructs a few workloads, one HiGHS solve each: as in the CLI (bin/multicloud.js),
 // V8's optimising compile of the solver's WebAssembly costs more than it saves over so few solves.
@@ -21,6 +22,8 @@ import { setFlagsFromString } from "node:v8";
 const nodeFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
 if (!nodeFlags.some((f) => /^--(no-)?(liftoff|wasm-)/.test(f))) setFlagsFromString("--liftoff-only");
 
+// Stacks the SDK records on every promise, read only with PULUMI_DEBUG_PROMISE_LEAKS (./promise-stacks.ts).
+skipUnreadPromiseStacks();
 servePackageResources();
 MulticloudProvider.create()
   .then((provider) => main(provider, process.argv.slice(2)))

@@ -18,6 +18,10 @@ import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import type { InstanceOffer } from "../../core/catalog/offer";
 import { catalogCsv } from "../helpers/catalog";
+import { skipUnreadPromiseStacks } from "../../provider/promise-stacks";
+
+// As the plugin does: the SDK's per-promise stacks are read only by PULUMI_DEBUG_PROMISE_LEAKS.
+skipUnreadPromiseStacks();
 
 export interface Recorded {
   type: string;

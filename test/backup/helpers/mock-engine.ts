@@ -8,6 +8,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { skipUnreadPromiseStacks } from "../../../provider/promise-stacks";
+
+// As the plugin does: the SDK's per-promise stacks are read only by PULUMI_DEBUG_PROMISE_LEAKS.
+skipUnreadPromiseStacks();
 
 export interface Recorded {
   type: string;
