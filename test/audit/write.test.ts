@@ -19,7 +19,9 @@ beforeEach(() => {
   process.env.MULTICLOUD_ACTOR = "release-bot";
 });
 afterEach(() => {
-  process.env = { ...saved };
+  // In place: process.env stays node's own object for the rest of this worker's files.
+  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+  Object.assign(process.env, saved);
 });
 
 /** The one error line of a failed command (stale-price warnings may come before it); never an internal error. */

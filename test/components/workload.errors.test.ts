@@ -23,10 +23,14 @@ function registeredByComponent(h: Harness): string[] {
   return h.urns().filter((urn) => urn.includes(`::${COMPONENT}`));
 }
 
-/** Runs `pulumi preview` (mocks in preview mode) on bad args: the failure must come before any child. */
-async function failWith(args: MultiCloudWorkloadArgs): Promise<string> {
+/**
+ * Runs `pulumi preview` (mocks in preview mode) on bad args: the failure must come before any child.
+ * Args holding resources (providers) are built by a function, after the mocks are set: a resource
+ * registers with the engine it is created under, not with a later one.
+ */
+async function failWith(args: MultiCloudWorkloadArgs | (() => MultiCloudWorkloadArgs)): Promise<string> {
   const h = await setupPulumi({ preview: true });
-  const workload = new MultiCloudWorkload("web", args);
+  const workload = new MultiCloudWorkload("web", typeof args === "function" ? args() : args);
   const message = await failure(workload);
   await valueOf(workload.urn); // the component's own registration has completed
   expect(registeredByComponent(h)).toEqual([`urn:pulumi:dev::project::${COMPONENT}::web`]);
@@ -36,22 +40,26 @@ async function failWith(args: MultiCloudWorkloadArgs): Promise<string> {
 
 describe("MultiCloudWorkload with bad args", () => {
   it("names a region that has no provider when providers are explicit", async () => {
-    const message = await failWith(webArgs({ aws: { providers: { "us-east-1": new AwsProvider("mine-east", { region: "us-east-1" }) } } }));
+    const message = await failWith(() => webArgs({ aws: { providers: { "us-east-1": new AwsProvider("mine-east", { region: "us-east-1" }) } } }));
     expect(message).toBe(
       'invalid MultiCloudWorkload "web" args: aws.providers: has no provider for region us-west-2, where the workload may be placed: add aws.providers["us-west-2"], or remove aws.providers to let the component create one provider per region',
     );
   });
 
   it("checks explicit providers against the planned regions when the spec lists none", async () => {
-    const args = webArgs({ aws: { providers: { "us-east-1": new AwsProvider("mine-east", { region: "us-east-1" }) } } });
-    args.providers = { ...args.providers, aws: {} };
-    const message = await failWith(args);
+    const message = await failWith(() => {
+      const args = webArgs({ aws: { providers: { "us-east-1": new AwsProvider("mine-east", { region: "us-east-1" }) } } });
+      args.providers = { ...args.providers, aws: {} };
+      return args;
+    });
     expect(message).toMatch(/aws\.providers: has no provider for region us-west-2/);
   });
 
   it("rejects a provider keyed by a region the spec does not allow, with a suggestion", async () => {
-    const providers = { "us-east-1": new AwsProvider("mine-east", { region: "us-east-1" }), "us-west-2": new AwsProvider("mine-west", { region: "us-west-2" }), "us-wesst-2": new AwsProvider("mine-typo", { region: "us-west-2" }) };
-    const message = await failWith(webArgs({ aws: { providers } }));
+    const message = await failWith(() => {
+      const providers = { "us-east-1": new AwsProvider("mine-east", { region: "us-east-1" }), "us-west-2": new AwsProvider("mine-west", { region: "us-west-2" }), "us-wesst-2": new AwsProvider("mine-typo", { region: "us-west-2" }) };
+      return webArgs({ aws: { providers } });
+    });
     expect(message).toContain('aws.providers.us-wesst-2: region not in providers.aws.regions (us-east-1, us-west-2) (did you mean "us-west-2"?)');
   });
 

@@ -152,6 +152,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
 /** Installs a fresh engine; every resource registered afterwards is recorded in it. */
 export async function installEngine(options: { preview?: boolean } = {}): Promise<MockEngine> {
   const engine = new MockEngine();
+  // No engine address left by an earlier test in this process: log messages go to the console, as
+  // under mocks in a fresh process (test/backup/notification.test.ts reads them there).
+  pulumi.runtime.resetOptions("proj", "stack", -1, "", "", options.preview ?? false, "");
   await pulumi.runtime.setMocks(engine, "proj", "stack", options.preview ?? false);
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: any, cb: any): Promise<void>;
