@@ -1,7 +1,10 @@
 /**
- * Runs in every test worker before its test file (vitest `setupFiles`). Two costs of running
- * the tests, not of the code under test (a third, the SDK's promise stacks, is skipped by the
- * mocked engines that create them: provider/promise-stacks.ts):
+ * Runs in every test worker before each test file (vitest `setupFiles`). A worker runs many files
+ * one after another (vitest.config.ts: `isolate: false`), so each file starts from the environment
+ * variables the worker started with, whatever the file before it set.
+ *
+ * Two costs of running the tests, not of the code under test (a third, the SDK's promise stacks, is
+ * skipped by the mocked engines that create them: provider/promise-stacks.ts):
  *
  * - @pulumi/pulumi loads the TypeScript compiler and arborist at import, for closure
  *   serialization only: the plugin's own deferral (provider/defer-closure-deps.ts) saves ~0.6 s
@@ -15,3 +18,8 @@ import * as v8 from "node:v8";
 import "../../provider/defer-closure-deps";
 
 v8.setFlagsFromString("--liftoff-only");
+
+const worker = globalThis as { workerEnv?: Record<string, string | undefined> };
+worker.workerEnv ??= { ...process.env };
+for (const name of Object.keys(process.env)) if (!(name in worker.workerEnv)) delete process.env[name];
+Object.assign(process.env, worker.workerEnv);
