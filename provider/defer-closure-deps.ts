@@ -11,44 +11,8 @@
  * Import this module before anything that imports `@pulumi/pulumi` (provider/index.ts does, first).
  * Where the SDK's layout differs (a renamed file), nothing is deferred and the SDK loads as before.
  */
-import { Module } from "node:module";
 import * as path from "node:path";
-
-function deferModule(id: string, from: string): void {
-  let file: string;
-  try {
-    file = require.resolve(id, { paths: [from] });
-  } catch {
-    return;
-  }
-  if (require.cache[file]) return;
-  let real: Record<PropertyKey, unknown> | undefined;
-  const load = (): Record<PropertyKey, unknown> => {
-    if (!real) {
-      delete require.cache[file];
-      real = require(file) as Record<PropertyKey, unknown>;
-    }
-    return real;
-  };
-  const standIn = new Module(file);
-  standIn.filename = file;
-  standIn.loaded = true;
-  standIn.exports = new Proxy(
-    {},
-    {
-      // `__esModule`: TypeScript's `__importStar` then keeps the stand-in instead of copying
-      // (and so loading) every export at import time.
-      get: (_, key) => (key === "__esModule" ? true : load()[key]),
-      has: (_, key) => key in load(),
-      ownKeys: () => Reflect.ownKeys(load()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const d = Object.getOwnPropertyDescriptor(load(), key);
-        return d && { ...d, configurable: true };
-      },
-    },
-  );
-  require.cache[file] = standIn;
-}
+import { deferModule } from "../core/util/defer-module";
 
 let sdkDir: string | undefined;
 try {

@@ -10,6 +10,7 @@
  */
 // First: defers modules @pulumi/pulumi loads but the plugin never uses (./defer-closure-deps.ts).
 import "./defer-closure-deps";
+import "./defer-zod-locales";
 import { main } from "@pulumi/pulumi/provider";
 import { MulticloudProvider } from "./resources";
 import { servePackageResources } from "../kit/package-resources";

@@ -3,6 +3,8 @@
  * command; commands return an exit code. The one top-level catch is here: user errors print one
  * clear message (no stack trace) and exit 1; anything else is a bug and says so.
  */
+// First: zod's translations are never read (../defer-zod-locales.ts).
+import "../defer-zod-locales";
 import { Command, CommanderError, Option } from "commander";
 import { UserError } from "../../core/util/errors";
 import { readFileSync } from "node:fs";
