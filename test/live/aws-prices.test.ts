@@ -6,7 +6,7 @@ import type { FakeServer } from "../fakes/http";
 import { awsProduct, startAwsPricingFake } from "../fakes/aws-pricing";
 import { REVOKED_ACCESS_KEY } from "../fakes/aws-json";
 import { startEc2SpotFake } from "../fakes/aws-ec2";
-import { FAST_POLICY, noSleep } from "../fakes/policy";
+import { FAST_POLICY, HANG_POLICY, noSleep } from "../fakes/policy";
 
 const credentials = { accessKeyId: "AKIDFAKEFAKEFAKE", secretAccessKey: "fake-secret" };
 
@@ -98,7 +98,7 @@ describe("AWS live prices against the Price List and EC2 fakes", () => {
 
   it("fails a page that never answers within the timeout", async () => {
     pricing.failAlways("hang");
-    const err = await awsLivePrices.fetch(request(["us-east-1"], { policy: { ...FAST_POLICY, attempts: 2 } })).catch((e: unknown) => e);
+    const err = await awsLivePrices.fetch(request(["us-east-1"], { policy: { ...HANG_POLICY, attempts: 2 } })).catch((e: unknown) => e);
     // A timeout, after exactly the configured attempts (never a wait on the clock in the test).
     expect(err).toMatchObject({ kind: "timeout" });
     expect(pricing.requests).toHaveLength(2);

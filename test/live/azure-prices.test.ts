@@ -3,7 +3,7 @@ import { azureLivePrices } from "../../clouds/azure/live-prices";
 import type { LivePriceRequest, TypeSpec } from "../../core/prices/source";
 import type { FakeServer } from "../fakes/http";
 import { startAzureRetailFake, type RetailRow } from "../fakes/azure-retail";
-import { FAST_POLICY, noSleep } from "../fakes/policy";
+import { FAST_POLICY, HANG_POLICY, noSleep } from "../fakes/policy";
 
 const spec = (vcpu: number, memoryGiB: number): TypeSpec => ({ vcpu, memoryGiB, gpus: 0, gpuType: null, arch: "x86_64" });
 const knownTypes = new Map([
@@ -78,7 +78,7 @@ describe("Azure live prices against the Retail Prices fake", () => {
     retail.failNext("malformed");
     await expect(azureLivePrices.fetch(request(["eastus"]))).rejects.toMatchObject({ kind: "malformed" });
     retail.failAlways("hang");
-    await expect(azureLivePrices.fetch(request(["eastus"], { policy: { ...FAST_POLICY, attempts: 2 } }))).rejects.toMatchObject({ kind: "timeout" });
+    await expect(azureLivePrices.fetch(request(["eastus"], { policy: { ...HANG_POLICY, attempts: 2 } }))).rejects.toMatchObject({ kind: "timeout" });
   });
 
   it("refuses a NextPageLink that leaves the API's origin", async () => {

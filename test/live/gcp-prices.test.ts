@@ -3,7 +3,7 @@ import { gcpLivePrices } from "../../clouds/gcp/live-prices";
 import type { LivePriceRequest, TypeSpec } from "../../core/prices/source";
 import type { FakeServer } from "../fakes/http";
 import { gcpSku, startGcpBillingFake } from "../fakes/gcp-billing";
-import { FAST_POLICY, noSleep } from "../fakes/policy";
+import { FAST_POLICY, HANG_POLICY, noSleep } from "../fakes/policy";
 
 const spec = (vcpu: number, memoryGiB: number, gpus = 0, gpuType: string | null = null): TypeSpec => ({ vcpu, memoryGiB, gpus, gpuType, arch: "x86_64" });
 const knownTypes = new Map([
@@ -93,7 +93,7 @@ describe("GCP live prices against the Cloud Billing Catalog fake (REST transport
     billing.failNext("malformed");
     await expect(gcpLivePrices.fetch(request(US))).rejects.toMatchObject({ kind: "malformed" });
     billing.failAlways("hang");
-    await expect(gcpLivePrices.fetch(request(US, { policy: { ...FAST_POLICY, attempts: 2 } }))).rejects.toMatchObject({ kind: "timeout" });
+    await expect(gcpLivePrices.fetch(request(US, { policy: { ...HANG_POLICY, attempts: 2 } }))).rejects.toMatchObject({ kind: "timeout" });
     billing.failAlways("server");
     await expect(gcpLivePrices.fetch(request(US))).rejects.toMatchObject({ kind: "server", message: expect.stringMatching(/listSkus page 1.*after 3 attempts/) });
   });

@@ -13,7 +13,7 @@ import type { FakeServer } from "../fakes/http";
 import { startCloudWatchFake } from "../fakes/aws-cloudwatch";
 import { staticToken, startAzureArmFake, trustingAgent } from "../fakes/azure-arm";
 import { startGcpMonitoringFake } from "../fakes/gcp-monitoring";
-import { FAST_POLICY, noSleep } from "../fakes/policy";
+import { FAST_POLICY, HANG_POLICY, noSleep } from "../fakes/policy";
 import { T0 } from "./synthetic";
 
 const HOUR = 3_600_000;
@@ -113,7 +113,7 @@ describe("Azure Monitor metrics (arm-monitor over HTTPS)", () => {
     arm.failNext("malformed");
     await expect(azureMetrics.read(azureRequest())).rejects.toMatchObject({ kind: "malformed" });
     arm.failAlways("hang");
-    await expect(azureMetrics.read({ ...azureRequest(), policy: { ...FAST_POLICY, attempts: 1 } })).rejects.toMatchObject({ kind: "timeout" });
+    await expect(azureMetrics.read({ ...azureRequest(), policy: { ...HANG_POLICY, attempts: 1 } })).rejects.toMatchObject({ kind: "timeout" });
   });
 
   it("reports a credential that cannot produce a token", async () => {
