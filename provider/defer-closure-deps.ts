@@ -12,7 +12,7 @@
  * Where the SDK's layout differs (a renamed file), nothing is deferred and the SDK loads as before.
  */
 import * as path from "node:path";
-import { deferModule } from "../core/util/defer-module";
+import { deferModule } from "./defer-module";
 
 let sdkDir: string | undefined;
 try {

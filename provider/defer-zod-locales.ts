@@ -3,10 +3,10 @@
  * languages), which zod requires when it loads. This package's messages are its own and zod's
  * English default is imported by zod directly, so the translations are never read; loading them
  * was ~25 ms of every plan (zod 82 -> 57 ms, 2-core machine). A use after all still works
- * (core/util/defer-module.ts). Import this before anything that imports zod.
+ * (./defer-module.ts). Import this before anything that imports zod.
  */
 import * as path from "node:path";
-import { deferModule } from "../core/util/defer-module";
+import { deferModule } from "./defer-module";
 
 let zodDir: string | undefined;
 try {

@@ -1,5 +1,5 @@
 /**
- * Modules deferred at start-up (core/util/defer-module.ts): not loaded when the library loads,
+ * Modules deferred at start-up (provider/defer-module.ts): not loaded when the library loads,
  * loaded on first use, and the library works as before. Each case runs in its own node process on
  * dist/, as the CLI and the plugin do: a deferral is process-wide and must come first.
  */

@@ -5,7 +5,7 @@
  * anything requires the library. Where the module cannot be resolved (another layout of the
  * library), nothing is deferred and the library loads as before.
  *
- * Used for @pulumi/pulumi's closure-serialization modules (provider/defer-closure-deps.ts) and
+ * Used for @pulumi/pulumi's closure-serialization modules (./defer-closure-deps.ts) and
  * zod's translations (./defer-zod-locales.ts).
  */
 import { Module } from "node:module";
