@@ -9,7 +9,7 @@
 import type { WorkloadSpec } from "../core/spec/schema";
 import type { Catalog } from "../core/catalog/offer";
 import { placementOptions } from "../core/optimizer/options";
-import { compareOptions } from "../core/optimizer/reduce";
+import { compareOptions } from "../core/optimizer/option-order";
 import { constraintsOfSpec, providerReplicaCap, spotReplicaCap } from "../core/optimizer/model";
 
 export interface BaselinePlan {

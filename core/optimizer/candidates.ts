@@ -48,7 +48,7 @@ export function widenedCandidates(
   quotaRegions: ReadonlySet<string>,
 ): Candidates {
   const withSpot: WorkloadSpec = filters.spot ? { ...spec, constraints: { ...spec.constraints, maxSpotShare: 1 } } : spec;
-  const { options } = placementOptions(withSpot, offers, filters.allowedRegion);
+  const { options } = placementOptions(withSpot, offers, filters.allowedRegion, true);
   return reduceCandidates(options, overheads, quotaRegions);
 }
 

@@ -13,7 +13,7 @@
 import type { Catalog } from "../catalog/offer";
 import type { WorkloadSpec } from "../spec/schema";
 import { placementOptions, type PlacementOption } from "./options";
-import { compareOptions } from "./reduce";
+import { compareOptions } from "./option-order";
 import { buildModel, constraintsOfSpec, regionKey, type OverheadRates, type PlacementConstraints } from "./model";
 import type { RegionOverheads } from "../plan/overheads";
 import { solveMip, timeLimitFromEnv, type SolveLimits, type SolveResult, type SolveStatus } from "./solver";
@@ -135,7 +135,10 @@ function groupAllocations(candidates: readonly PlacementOption[], model: GroupMo
 }
 
 export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, settings: OptimizeSettings = {}): Promise<Placement> {
-  const { options, exclusions, offersConsidered, byProvider } = placementOptions(spec, catalog.offers, settings.allowedRegion);
+  // Options dominated inside their own region are never built when the reduction would drop them
+  // anyway; a pinned plan keeps its options even when dominated, so it gets them all.
+  const pruneInRegion = settings.reduce !== false && !settings.keep;
+  const { options, eligible, exclusions, offersConsidered, byProvider } = placementOptions(spec, catalog.offers, settings.allowedRegion, pruneInRegion);
   if (options.length === 0) throw noEligibleOptionsError(spec, exclusions, offersConsidered);
 
   const constraints = constraintsOfSpec(spec);
@@ -192,7 +195,7 @@ export async function optimizePlacement(spec: WorkloadSpec, catalog: Catalog, se
     allocations,
     status: cheapest.status === "optimal" ? "optimal" : "time-limit",
     gap: cheapest.gap,
-    stats: { offersConsidered, options: options.length, reducedOptions: candidates.length },
+    stats: { offersConsidered, options: eligible, reducedOptions: candidates.length },
     overheads,
     ...(explain ? { explain } : {}),
   };

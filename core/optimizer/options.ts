@@ -13,6 +13,7 @@ import picomatch from "picomatch";
 import type { InstanceOffer, Lifecycle } from "../catalog/offer";
 import { MAX_REPLICAS, type WorkloadSpec } from "../spec/schema";
 import { round } from "../util/round";
+import { compareOptions, preferred } from "./option-order";
 
 export interface PlacementOption {
   offer: InstanceOffer;
@@ -61,12 +62,23 @@ export function discountedPrice(listUsd: number, discount: number): number {
   return round(listUsd * (1 - discount), 10);
 }
 
-/** `allowedRegion`: the residency rules (core/spec/residency.ts), when the spec has some. */
+/**
+ * `allowedRegion`: the residency rules (core/spec/residency.ts), when the spec has some.
+ *
+ * `pruneInRegion`: leave out each option that another option of the same provider, region and
+ * lifecycle dominates (at least as many replicas, for no more money, on no more vCPUs; exact ties
+ * as reduce.ts breaks them). reduceOptions drops every such option anyway, whatever its groups, as
+ * its groups are unions of whole regions (the argument is at `inRegionFrontier`), so the reduced
+ * candidates are the same; only fewer objects are built. All-regions: 106,911 options, of which
+ * the dropped ones now die young instead of surviving into the reduction. Not for a pinned plan
+ * (its options are kept even when dominated) nor without reduction. `eligible` counts every option.
+ */
 export function placementOptions(
   spec: WorkloadSpec,
   offers: readonly InstanceOffer[],
   allowedRegion?: (provider: string, region: string) => boolean,
-): { options: PlacementOption[]; exclusions: Exclusions; offersConsidered: number; byProvider: Map<string, ProviderOffers> } {
+  pruneInRegion = false,
+): { options: PlacementOption[]; eligible: number; exclusions: Exclusions; offersConsidered: number; byProvider: Map<string, ProviderOffers> } {
   const { instance, demand, constraints } = spec;
   const allowSpot = (constraints.maxSpotShare ?? 0) > 0;
   const familyViolation = familyRule(spec);
@@ -83,6 +95,22 @@ export function placementOptions(
   };
 
   const options: PlacementOption[] = [];
+  let eligible = 0;
+  // One region's options at a time when pruning (offers come sorted by provider and region).
+  let block: { provider: string; region: string; onDemand: PlacementOption[]; spot: PlacementOption[] } | undefined;
+  const flush = () => {
+    if (!block) return;
+    options.push(...inRegionFrontier(block.onDemand), ...inRegionFrontier(block.spot));
+    block = undefined;
+  };
+  const add = (option: PlacementOption) => {
+    eligible++;
+    if (!pruneInRegion) return void options.push(option);
+    const { provider, region } = option.offer;
+    if (block && (block.provider !== provider || block.region !== region)) flush();
+    block ??= { provider, region, onDemand: [], spot: [] };
+    (option.lifecycle === "spot" ? block.spot : block.onDemand).push(option);
+  };
   let offersConsidered = 0;
   for (const offer of offers) {
     if (!regionFilter.has(offer.provider)) continue;
@@ -106,12 +134,37 @@ export function placementOptions(
     if (fit < 1) { exclude(fitLimit(offer, spec)); continue; }
 
     const discount = spec.providers[offer.provider]!.discount;
-    options.push({ offer, lifecycle: "on-demand", fit, hourlyUsd: discountedPrice(offer.onDemandHourlyUsd, discount) });
+    add({ offer, lifecycle: "on-demand", fit, hourlyUsd: discountedPrice(offer.onDemandHourlyUsd, discount) });
     if (allowSpot && offer.spotHourlyUsd !== null) {
-      options.push({ offer, lifecycle: "spot", fit, hourlyUsd: discountedPrice(offer.spotHourlyUsd, discount) });
+      add({ offer, lifecycle: "spot", fit, hourlyUsd: discountedPrice(offer.spotHourlyUsd, discount) });
     }
   }
-  return { options, exclusions, offersConsidered, byProvider };
+  flush();
+  if (pruneInRegion) options.sort(compareOptions);
+  return { options, eligible, exclusions, offersConsidered, byProvider };
+}
+
+/**
+ * The options of one provider, region and lifecycle that no other of them dominates: swept in the
+ * order reduce.ts sweeps (cheapest first, then larger fit, then `preferred`), an option goes when
+ * one kept before it hosts at least as many replicas for no more money on no more vCPUs.
+ *
+ * Why reduceOptions drops each option x left out here, so its result is unchanged: x has a kept y
+ * of its region before it in that order with fit_y >= fit_x, price_y <= price_x and vcpu_y <= vcpu_x,
+ * and every group holding x holds y (groups are whole regions, or all of a provider's regions, per
+ * lifecycle). In a vCPU-quota group the frontier sweep is this one, so y, or the option that
+ * dominates y, dominates x. Otherwise only the best option per fit enters the sweep: if fit_y =
+ * fit_x, y beats x to it; if fit_y > fit_x, the best of y's fit costs no more than y, comes before x
+ * and dominates it. Whatever x would have been second best to goes the same way. So the frontier,
+ * and all that reduce.ts builds on it, is the same.
+ */
+function inRegionFrontier(options: PlacementOption[]): PlacementOption[] {
+  options.sort((a, b) => a.hourlyUsd - b.hourlyUsd || b.fit - a.fit || preferred(a, b));
+  const kept: PlacementOption[] = [];
+  for (const x of options) {
+    if (!kept.some((y) => y.fit >= x.fit && y.hourlyUsd <= x.hourlyUsd && y.offer.vcpu <= x.offer.vcpu)) kept.push(x);
+  }
+  return kept;
 }
 
 /** The spec's family globs as a check: the spec path an instance type breaks, or undefined. */

@@ -12,6 +12,7 @@
  */
 import { cmp } from "../catalog/offer";
 import type { PlacementOption } from "./options";
+import { compareOptions, preferred } from "./option-order";
 
 /**
  * `separateRegions`: regions whose options form groups of their own (quota regions, regions with a
@@ -102,21 +103,6 @@ function bestPerFit(group: readonly PlacementOption[]): Map<number, PlacementOpt
     }
   }
   return best;
-}
-
-/** Among exact ties: fewer vCPUs, then less memory, then the canonical order. */
-function preferred(a: PlacementOption, b: PlacementOption): number {
-  return a.offer.vcpu - b.offer.vcpu || a.offer.memoryGiB - b.offer.memoryGiB || compareOptions(a, b);
-}
-
-/** The canonical option order: the order of plan allocations (provider, region, type, lifecycle). */
-export function compareOptions(a: PlacementOption, b: PlacementOption): number {
-  return (
-    cmp(a.offer.provider, b.offer.provider) ||
-    cmp(a.offer.region, b.offer.region) ||
-    cmp(a.offer.instanceType, b.offer.instanceType) ||
-    cmp(a.lifecycle, b.lifecycle)
-  );
 }
 
 /**
