@@ -11,30 +11,32 @@
  * tests' mocked engines. Where the SDK's layout differs (no such module or export), nothing changes.
  */
 
-type RecordPromise = (...args: unknown[]) => unknown;
+/** Marks the replacement on the SDK's export itself: a second call (another module instance of this file) sees it. */
+const SKIPS_STACKS = Symbol.for("pulumi-multicloud.skipsPromiseStacks");
 
-let skipped = false;
+type RecordPromise = ((...args: unknown[]) => unknown) & { [SKIPS_STACKS]?: true };
 
 export function skipUnreadPromiseStacks(env: NodeJS.ProcessEnv = process.env): void {
-  if (skipped || env.PULUMI_DEBUG_PROMISE_LEAKS) return;
+  if (env.PULUMI_DEBUG_PROMISE_LEAKS) return;
   let debuggable: { debuggablePromise?: unknown };
   try {
     debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
   } catch {
     return;
   }
-  const record = debuggable.debuggablePromise;
-  if (typeof record !== "function") return;
+  const record = debuggable.debuggablePromise as RecordPromise | undefined;
+  if (typeof record !== "function" || record[SKIPS_STACKS]) return;
   // The SDK's modules call it as `debuggable_1.debuggablePromise(...)`, a property read at each
   // call, so the replaced export reaches every caller, including modules already loaded.
-  debuggable.debuggablePromise = (...args: unknown[]) => {
+  const skipping: RecordPromise = (...args: unknown[]) => {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return (record as RecordPromise)(...args);
+      return record(...args);
     } finally {
       Error.stackTraceLimit = limit;
     }
   };
-  skipped = true;
+  skipping[SKIPS_STACKS] = true;
+  debuggable.debuggablePromise = skipping;
 }

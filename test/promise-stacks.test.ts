@@ -11,18 +11,21 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(__dirname, "..");
 
 /** What a process that calls skipUnreadPromiseStacks sees, with `env` as its environment. */
-function probe(env: Record<string, string>): { stack: string; leakTracked: boolean; leakCleared: boolean; otherStack: string; limit: number } {
+function probe(env: Record<string, string>): { stack: string; wrappedOnce: boolean; leakTracked: boolean; leakCleared: boolean; otherStack: string; limit: number } {
   const script = `
     const { skipUnreadPromiseStacks } = require("./dist/provider/promise-stacks.js");
     const debuggable = require("@pulumi/pulumi/runtime/debuggable");
     skipUnreadPromiseStacks();
+    const first = debuggable.debuggablePromise;
+    skipUnreadPromiseStacks();
+    const wrappedOnce = debuggable.debuggablePromise === first;
     let resolve;
     const p = new Promise((r) => (resolve = r));
     const settled = debuggable.debuggablePromise(p, "probe");
     const leakTracked = debuggable.leakedPromises()[0].has(p);
     resolve(1);
     settled.then(() => {
-      const out = { stack: p._debugStackTrace, leakTracked, leakCleared: !debuggable.leakedPromises()[0].has(p), otherStack: new Error("other").stack, limit: Error.stackTraceLimit };
+      const out = { stack: p._debugStackTrace, wrappedOnce, leakTracked, leakCleared: !debuggable.leakedPromises()[0].has(p), otherStack: new Error("other").stack, limit: Error.stackTraceLimit };
       process.stdout.write(JSON.stringify(out));
     });`;
   const { PULUMI_DEBUG_PROMISE_LEAKS: _, ...inherited } = process.env;
@@ -41,6 +44,7 @@ describe("the SDK's per-promise stacks", () => {
     expect(seen.stack).not.toMatch(/\n\s+at /);
     expect(seen.leakTracked && seen.leakCleared).toBe(true);
     expect(seen.limit).toBe(10);
+    expect(seen.wrappedOnce).toBe(true); // a second call (the plugin and a test harness both call it) adds no second wrapper
     expect(seen.otherStack).toMatch(/\n\s+at /);
   });
 });

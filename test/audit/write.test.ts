@@ -6,6 +6,7 @@
  * a config that cannot be written); and the actor never carries a token.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { restoreEnv } from "../helpers/env";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readStackConfig } from "../../core/placement/stack-config";
@@ -18,11 +19,7 @@ beforeEach(() => {
   for (const k of ["MULTICLOUD_ACTOR", "GITHUB_ACTOR", "GITHUB_TOKEN", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITLAB_CI"]) delete process.env[k];
   process.env.MULTICLOUD_ACTOR = "release-bot";
 });
-afterEach(() => {
-  // In place: process.env stays node's own object for the rest of this worker's files.
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-});
+afterEach(() => restoreEnv(saved));
 
 /** The one error line of a failed command (stale-price warnings may come before it); never an internal error. */
 function errorLine(stderr: string): string {

@@ -91,7 +91,7 @@ interface ChildResult {
   stderr: string;
 }
 
-/** A TypeScript entry point of this repository in a child process whose environment is exactly `env`. */
+/** `node ARGS` in a child process whose environment is exactly `env` (cwd: the repository). */
 function runChild(args: readonly string[], env: Record<string, string>): Promise<ChildResult> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: dir, NODE_EXTRA_CA_CERTS: CA, ...env } });
   let stdout = "";

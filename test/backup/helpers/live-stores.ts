@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { startFakeGcs, type FakeGcs } from "../../fakes/gcs";
 import { startFakeS3, type FakeS3 } from "../../fakes/s3";
 import { startAzurite, type Azurite } from "../../fakes/azurite";
+import { restoreEnv } from "../../helpers/env";
 
 export interface LiveStores {
   /** A fresh temporary folder for spec files and stack configs. */
@@ -45,7 +46,7 @@ export async function startLiveStores(folderPrefix: string): Promise<LiveStores>
       return file;
     },
     async stop() {
-      process.env = savedEnv;
+      restoreEnv(savedEnv);
       await Promise.all([s3.close(), gcs.close(), azurite.close()]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
